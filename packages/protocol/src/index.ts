@@ -1,0 +1,12 @@
+export * from './errors';
+export * from './limits';
+export * from './version';
+export * from './api';
+export type * from './node-to-server';
+export type * from './server-to-node';
+export type * from './signal';
+export { parseNodeToServer, parseServerToNode, isNodeId } from './parse-node';
+export { parseSignalClientToServer, parseSignalServerToClient, parseJsonText } from './parse-signal';
+export { encodeFrames, FrameDecoder } from './framing';
+export { OutboundQueue, type FrameSink } from './backpressure';
+export { bytesToBase64, base64ToBytes, utf8ToBase64, base64ToUtf8 } from './base64';

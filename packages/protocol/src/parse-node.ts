@@ -1,0 +1,128 @@
+import { RESULT_STATUSES } from './api';
+import { isErrorCode } from './errors';
+import {
+  asObject,
+  base64,
+  bool,
+  fail,
+  int,
+  num,
+  oneOf,
+  str,
+  strArray,
+  strRecord,
+  type Obj,
+} from './guards';
+import { DIGEST, LIMITS } from './limits';
+import type { NodeToServer, TaskOutcomeWire } from './node-to-server';
+import type { ServerToNode, TaskAssignment } from './server-to-node';
+
+/** Parsers for node envelopes; each throws TabgridError('bad_request') on anything malformed. */
+
+const NODE_ID = /^[A-Za-z0-9_-]{8,64}$/;
+const TASK_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function taskId(o: Obj, what: string): string {
+  const id = str(o, 'taskId', what, 64);
+  if (!TASK_ID.test(id)) fail(`${what}.taskId is malformed`);
+  return id;
+}
+
+export function isNodeId(value: string): boolean {
+  return NODE_ID.test(value);
+}
+
+function parseOutcome(raw: unknown): TaskOutcomeWire {
+  const o = asObject(raw, 'result.outcome');
+  const what = 'result.outcome';
+  const exitCode = o.exitCode === null ? null : int(o, 'exitCode', what, -(2 ** 31), 2 ** 32 - 1);
+  return {
+    status: oneOf(o, 'status', what, RESULT_STATUSES),
+    exitCode,
+    stdout: base64(o, 'stdout', what, LIMITS.maxOutputBytes),
+    stderr: base64(o, 'stderr', what, LIMITS.maxOutputBytes),
+    truncated: bool(o, 'truncated', what),
+    durationMs: num(o, 'durationMs', what, 0, 24 * 3600 * 1000),
+    fuelUsed: int(o, 'fuelUsed', what, 0, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+export function parseNodeToServer(raw: unknown): NodeToServer {
+  const o = asObject(raw, 'message');
+  switch (o.type) {
+    case 'hello': {
+      const caps = asObject(o.capabilities, 'hello.capabilities');
+      const nodeId = str(o, 'nodeId', 'hello', 64);
+      if (!NODE_ID.test(nodeId)) fail('hello.nodeId must be 8-64 characters of [A-Za-z0-9_-]');
+      return {
+        type: 'hello',
+        protocolVersion: int(o, 'protocolVersion', 'hello', 0, 1_000_000),
+        nodeId,
+        capabilities: {
+          cores: int(caps, 'cores', 'hello.capabilities', 1, 1024),
+          memoryMb: int(caps, 'memoryMb', 'hello.capabilities', 0, 16 * 1024 * 1024),
+          userAgent: str(caps, 'userAgent', 'hello.capabilities', 512),
+          region: str(caps, 'region', 'hello.capabilities', LIMITS.maxRegionLength),
+          features: strArray(caps, 'features', 'hello.capabilities', 64, 64),
+        },
+      };
+    }
+    case 'heartbeat':
+      return { type: 'heartbeat', running: int(o, 'running', 'heartbeat', 0, 1024) };
+    case 'result':
+      return { type: 'result', taskId: taskId(o, 'result'), outcome: parseOutcome(o.outcome) };
+    case 'task_rejected':
+      return { type: 'task_rejected', taskId: taskId(o, 'task_rejected'), reason: str(o, 'reason', 'task_rejected', 1024) };
+    default:
+      return fail(`unknown node message type ${JSON.stringify(o.type)}`);
+  }
+}
+
+function parseAssignment(raw: unknown): TaskAssignment {
+  const o = asObject(raw, 'assign.task');
+  const what = 'assign.task';
+  const moduleDigest = str(o, 'moduleDigest', what, 80);
+  if (!DIGEST.test(moduleDigest)) fail(`${what}.moduleDigest must be sha256:<64 hex>`);
+  const files = asObject(o.files, `${what}.files`);
+  const parsedFiles: Record<string, string> = {};
+  for (const path of Object.keys(files)) parsedFiles[path] = base64(files, path, `${what}.files`, LIMITS.maxFilesBytes);
+  return {
+    taskId: taskId(o, what),
+    functionName: str(o, 'functionName', what, 64),
+    moduleDigest,
+    args: strArray(o, 'args', what, LIMITS.maxArgs, LIMITS.maxArgLength),
+    env: strRecord(o, 'env', what, {
+      maxEntries: LIMITS.maxEnvEntries,
+      maxKeyLen: LIMITS.maxEnvKeyLength,
+      maxValueLen: LIMITS.maxEnvValueLength,
+    }),
+    stdin: base64(o, 'stdin', what, LIMITS.maxStdinBytes),
+    files: parsedFiles,
+    timeoutMs: int(o, 'timeoutMs', what, 1, LIMITS.maxTimeoutMs),
+  };
+}
+
+export function parseServerToNode(raw: unknown): ServerToNode {
+  const o = asObject(raw, 'message');
+  switch (o.type) {
+    case 'welcome':
+      return {
+        type: 'welcome',
+        nodeId: str(o, 'nodeId', 'welcome', 64),
+        nodeToken: str(o, 'nodeToken', 'welcome', 256),
+        heartbeatMs: int(o, 'heartbeatMs', 'welcome', 100, 600_000),
+        transport: oneOf(o, 'transport', 'welcome', ['webrtc', 'relay'] as const),
+      };
+    case 'refused': {
+      const code = o.code;
+      if (!isErrorCode(code)) fail('refused.code is not a known error code');
+      return { type: 'refused', code, message: str(o, 'message', 'refused', 1024) };
+    }
+    case 'assign':
+      return { type: 'assign', task: parseAssignment(o.task) };
+    case 'cancel':
+      return { type: 'cancel', taskId: taskId(o, 'cancel') };
+    default:
+      return fail(`unknown server message type ${JSON.stringify(o.type)}`);
+  }
+}
