@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { createRuntimeWorker } from './runtime-worker';
+
+expose(createRuntimeWorker());
