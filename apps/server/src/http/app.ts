@@ -1,0 +1,39 @@
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fs from 'node:fs';
+import path from 'node:path';
+import { LIMITS } from '@tabgrid/protocol';
+import { errorHandler, sendError } from './errors';
+import { registerRoutes, type RouteDeps } from './routes';
+
+/** JSON bodies carry base64 files and stdin; this bounds them well above the parsed limits. */
+const JSON_BODY_LIMIT = Math.ceil(((LIMITS.maxStdinBytes + LIMITS.maxFilesBytes) * 4) / 3) + 1024 * 1024;
+
+export async function createHttpApp(deps: RouteDeps & { webDir: string; maxModuleBytes: number }): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: process.env.TABGRID_LOG_LEVEL ?? 'warn' },
+    bodyLimit: JSON_BODY_LIMIT,
+    return503OnClosing: true,
+  });
+  app.setErrorHandler(errorHandler);
+  app.addContentTypeParser(
+    ['application/wasm', 'application/octet-stream'],
+    { parseAs: 'buffer', bodyLimit: deps.maxModuleBytes + 1 },
+    (_request, body, done) => done(null, body),
+  );
+  registerRoutes(app, deps);
+
+  const hasWeb = fs.existsSync(path.join(deps.webDir, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: deps.webDir, wildcard: false, index: false });
+
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0] ?? '';
+    if (url.startsWith('/v1/') || url === '/v1' || request.method !== 'GET') {
+      return sendError(reply, 'not_found', `no route ${request.method} ${url}`);
+    }
+    if (!hasWeb) return sendError(reply, 'not_found', 'the web app is not built: run "npm run build"');
+    // The web app routes itself (/, /contribute).
+    return reply.type('text/html').header('Cache-Control', 'no-cache').sendFile('index.html');
+  });
+  return app;
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { Scheduler } from '@tabgrid/scheduler';
+import { resolveApiKey } from './api-key';
+import type { ServerConfig } from './config';
+import { Dispatcher } from './dispatch/dispatcher';
+import { createHttpApp } from './http/app';
+import { NodeHub } from './nodes/node-hub';
+import { Signaling } from './nodes/signaling';
+import { openDatabase } from './store/database';
+import { createSqliteFunctionStore } from './store/function-store';
+import { ModuleFiles } from './store/module-files';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  apiKey: string;
+  apiKeyGenerated: boolean;
+  stop(): Promise<void>;
+}
+
+const TICK_MS = 250;
+const LEASE_GRACE_MS = 10_000;
+
+/** Wires store, scheduler, node hub, signaling and HTTP together and starts listening. */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const { key: apiKey, generated } = resolveApiKey(config.dataDir, config.apiKey);
+  const db = openDatabase(config.dataDir);
+  const functions = createSqliteFunctionStore(db);
+  const modules = new ModuleFiles(config.dataDir);
+  const now = () => Date.now();
+
+  const scheduler = new Scheduler({ now });
+  // The hub and the dispatcher refer to each other through these closures.
+  let dispatcher: Dispatcher;
+  const hub: NodeHub = new NodeHub({
+    heartbeatMs: config.heartbeatMs,
+    now,
+    runningOn: (nodeId) => scheduler.runningOn(nodeId),
+    events: {
+      onJoin: (s) => dispatcher.nodeJoined({ id: s.id, slots: s.capabilities.cores, region: s.capabilities.region }),
+      onLeave: (nodeId) => dispatcher.nodeLeft(nodeId),
+      onResult: (nodeId, unitId, outcome) => dispatcher.result(nodeId, unitId, outcome),
+      onRejected: (nodeId, unitId) => dispatcher.rejected(nodeId, unitId),
+    },
+  });
+  dispatcher = new Dispatcher({
+    scheduler,
+    send: (nodeId, message) => hub.send(nodeId, message),
+    now,
+    queueTimeoutMs: config.queueTimeoutMs,
+    leaseGraceMs: LEASE_GRACE_MS,
+    newId: () => randomUUID().replaceAll('-', ''),
+  });
+
+  const signaling = new Signaling({
+    iceServers: config.iceServers,
+    iceTimeoutMs: config.iceTimeoutMs,
+    onLink: (link) => hub.accept(link),
+  });
+
+  const app = await createHttpApp({
+    apiKey,
+    functions,
+    modules,
+    dispatcher,
+    hub,
+    maxModuleBytes: config.maxModuleBytes,
+    now,
+    webDir: config.webDir,
+  });
+  app.server.on('upgrade', (request, socket, head) => {
+    const pathname = (request.url ?? '').split('?')[0];
+    if (pathname === '/v1/signal') signaling.handleUpgrade(request, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+  });
+
+  const ticker = setInterval(() => {
+    hub.sweep();
+    dispatcher.tick();
+  }, TICK_MS);
+
+  await app.listen({ port: config.port, host: config.host });
+  const port = (app.server.address() as AddressInfo).port;
+
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    apiKey,
+    apiKeyGenerated: generated,
+    async stop() {
+      clearInterval(ticker);
+      dispatcher.abortAll('the server is shutting down');
+      signaling.close();
+      hub.closeAll('server shutting down');
+      await app.close();
+      db.close();
+    },
+  };
+}

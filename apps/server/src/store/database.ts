@@ -1,0 +1,32 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
+
+export type Db = Database.Database;
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE functions (
+     name TEXT NOT NULL,
+     version TEXT NOT NULL,
+     digest TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (name, version)
+   );
+   CREATE INDEX functions_by_created ON functions (name, created_at);`,
+];
+
+/** Opens (creating if needed) the SQLite store in the data dir and applies pending migrations. */
+export function openDatabase(dataDir: string): Db {
+  const db = new Database(path.join(dataDir, 'tabgrid.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return db;
+}
