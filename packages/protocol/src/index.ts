@@ -9,4 +9,5 @@ export { parseNodeToServer, parseServerToNode, isNodeId } from './parse-node';
 export { parseSignalClientToServer, parseSignalServerToClient, parseJsonText } from './parse-signal';
 export { encodeFrames, FrameDecoder } from './framing';
 export { OutboundQueue, type FrameSink } from './backpressure';
+export { FramedLink, type Link, type FramedLinkHandlers } from './framed-link';
 export { bytesToBase64, base64ToBytes, utf8ToBase64, base64ToUtf8 } from './base64';

@@ -52,17 +52,19 @@ export class NodeHub {
   accept(link: NodeLink): void {
     this.pendingHello.set(link, this.options.now());
     let session: NodeSession | undefined;
-    link.onClose((reason) => {
-      this.pendingHello.delete(link);
-      if (session && this.sessions.get(session.id) === session) this.drop(session, reason);
-    });
-    link.onMessage((message) => {
-      if (!session) {
-        session = this.handleHello(link, message);
-        return;
-      }
-      session.lastSeen = this.options.now();
-      this.handle(session, message);
+    link.setHandlers({
+      onClose: (reason) => {
+        this.pendingHello.delete(link);
+        if (session && this.sessions.get(session.id) === session) this.drop(session, reason);
+      },
+      onMessage: (message) => {
+        if (!session) {
+          session = this.handleHello(link, message);
+          return;
+        }
+        session.lastSeen = this.options.now();
+        this.handle(session, message);
+      },
     });
   }
 

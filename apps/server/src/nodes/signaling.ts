@@ -9,7 +9,7 @@ import {
   TabgridError,
   type SignalServerToClient,
 } from '@tabgrid/protocol';
-import { createNodeLink, type NodeLink } from './node-link';
+import { NodeLink } from './node-link';
 import { RtcPeer } from './rtc-peer';
 
 export interface SignalingOptions {
@@ -52,7 +52,7 @@ export class Signaling {
       socket.close(4000 + (code === 'protocol_mismatch' ? 26 : 0), message.slice(0, 100));
     };
     let peer: RtcPeer | undefined;
-    let relay: ReturnType<typeof createNodeLink> | undefined;
+    let relay: NodeLink | undefined;
     let joined = false;
 
     socket.on('message', (data: RawData, isBinary: boolean) => {
@@ -92,33 +92,34 @@ export class Signaling {
           peer = undefined;
           relay = this.createRelay(socket);
           send({ type: 'relay_ok' });
-          this.options.onLink(relay.link);
+          this.options.onLink(relay);
           return;
       }
     });
     socket.on('close', () => {
       peer?.close('signaling socket closed');
-      relay?.closed('relay socket closed');
+      relay?.channelClosed('relay socket closed');
     });
     socket.on('error', () => socket.terminate());
   }
 
   private createPeer(nodeId: string, send: (m: SignalServerToClient) => void): RtcPeer {
-    let link: ReturnType<typeof createNodeLink> | undefined;
+    let link: NodeLink | undefined;
     return new RtcPeer(`tabgrid-${nodeId}`, this.options.iceServers, {
       onSignal: (data) => send({ type: 'signal', data }),
       onOpen: (raw) => {
-        link = createNodeLink('webrtc', raw);
-        this.options.onLink(link.link);
+        link = new NodeLink('webrtc', raw.sink, raw.close);
+        this.options.onLink(link);
       },
       onFrame: (frame) => link?.receive(frame),
-      onClose: (reason) => link?.closed(reason),
+      onClose: (reason) => link?.channelClosed(reason),
     });
   }
 
-  private createRelay(socket: WebSocket) {
-    return createNodeLink('relay', {
-      sink: {
+  private createRelay(socket: WebSocket): NodeLink {
+    return new NodeLink(
+      'relay',
+      {
         send: (frame) => socket.send(frame, { binary: true }),
         bufferedAmount: () => socket.bufferedAmount,
         waitForDrain: (onDrain) => {
@@ -131,8 +132,8 @@ export class Signaling {
           return () => clearInterval(timer);
         },
       },
-      close: () => socket.close(1000, 'closed by server'),
-    });
+      () => socket.close(1000, 'closed by server'),
+    );
   }
 }
 
