@@ -1,0 +1,157 @@
+import {
+  base64ToBytes,
+  bytesToBase64,
+  PROTOCOL_VERSION,
+  type Link,
+  type NodeCapabilities,
+  type NodeToServer,
+  type ServerToNode,
+  type TaskAssignment,
+} from '@tabgrid/protocol';
+import type { TaskOutcome, WorkerPool } from '@tabgrid/runtime';
+import type { ModuleCache } from './module-cache';
+
+export interface AgentTimers {
+  setInterval(callback: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+  now(): number;
+}
+
+export type AgentEvent =
+  | { type: 'welcome'; nodeId: string; transport: 'webrtc' | 'relay' }
+  | { type: 'refused'; code: string; message: string }
+  | { type: 'task_started'; taskId: string; functionName: string }
+  | { type: 'task_finished'; taskId: string; functionName: string; status: string; durationMs: number }
+  | { type: 'task_failed'; taskId: string; functionName: string; reason: string };
+
+export interface AgentSessionDeps {
+  nodeId: string;
+  capabilities: NodeCapabilities;
+  pool: WorkerPool;
+  modules: ModuleCache;
+  timers: AgentTimers;
+  onEvent(event: AgentEvent): void;
+}
+
+/**
+ * One connected session of a volunteer node: introduces itself, runs what it is assigned on the
+ * worker pool, reports results, heartbeats. Transport-agnostic: it only sees a typed link.
+ */
+export class AgentSession {
+  private readonly running = new Map<string, AbortController>();
+  private heartbeat: unknown;
+  private nodeToken: string | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly link: Link<NodeToServer>,
+    private readonly deps: AgentSessionDeps,
+  ) {}
+
+  start(): void {
+    this.link.send({
+      type: 'hello',
+      protocolVersion: PROTOCOL_VERSION,
+      nodeId: this.deps.nodeId,
+      capabilities: this.deps.capabilities,
+    });
+  }
+
+  /** The link is gone: abandon running tasks (the orchestrator re-queues them). */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.heartbeat !== undefined) this.deps.timers.clearInterval(this.heartbeat);
+    for (const controller of this.running.values()) controller.abort();
+    this.running.clear();
+  }
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  handle(message: ServerToNode): void {
+    if (this.ended) return;
+    switch (message.type) {
+      case 'welcome':
+        this.nodeToken = message.nodeToken;
+        this.heartbeat = this.deps.timers.setInterval(
+          () => this.link.send({ type: 'heartbeat', running: this.running.size }),
+          message.heartbeatMs,
+        );
+        this.deps.onEvent({ type: 'welcome', nodeId: message.nodeId, transport: message.transport });
+        return;
+      case 'refused':
+        this.deps.onEvent({ type: 'refused', code: message.code, message: message.message });
+        this.link.close(`refused: ${message.message}`);
+        return;
+      case 'assign':
+        void this.runTask(message.task);
+        return;
+      case 'cancel':
+        this.running.get(message.taskId)?.abort();
+        this.running.delete(message.taskId);
+        return;
+    }
+  }
+
+  private async runTask(task: TaskAssignment): Promise<void> {
+    const token = this.nodeToken;
+    if (token === undefined || this.running.has(task.taskId)) return;
+    const controller = new AbortController();
+    this.running.set(task.taskId, controller);
+    this.deps.onEvent({ type: 'task_started', taskId: task.taskId, functionName: task.functionName });
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.deps.modules.get(task.moduleDigest, token);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : 'module unavailable';
+      this.finishRejected(task, controller, reason);
+      return;
+    }
+    if (controller.signal.aborted) return;
+    const files: Record<string, Uint8Array> = {};
+    for (const [path, b64] of Object.entries(task.files)) files[path] = base64ToBytes(b64);
+    const outcome = await this.deps.pool.run(
+      { digest: task.moduleDigest, bytes },
+      {
+        programName: task.functionName,
+        args: task.args,
+        env: task.env,
+        stdin: base64ToBytes(task.stdin),
+        files,
+        timeoutMs: task.timeoutMs,
+      },
+      controller.signal,
+    );
+    if (this.running.get(task.taskId) !== controller || controller.signal.aborted) return;
+    this.running.delete(task.taskId);
+    this.link.send({ type: 'result', taskId: task.taskId, outcome: toWire(outcome) });
+    this.deps.onEvent({
+      type: 'task_finished',
+      taskId: task.taskId,
+      functionName: task.functionName,
+      status: outcome.status,
+      durationMs: outcome.durationMs,
+    });
+  }
+
+  private finishRejected(task: TaskAssignment, controller: AbortController, reason: string): void {
+    if (this.running.get(task.taskId) !== controller) return;
+    this.running.delete(task.taskId);
+    this.link.send({ type: 'task_rejected', taskId: task.taskId, reason: reason.slice(0, 1000) });
+    this.deps.onEvent({ type: 'task_failed', taskId: task.taskId, functionName: task.functionName, reason });
+  }
+}
+
+function toWire(o: TaskOutcome) {
+  return {
+    status: o.status,
+    exitCode: o.exitCode,
+    stdout: bytesToBase64(o.stdout),
+    stderr: bytesToBase64(o.stderr),
+    truncated: o.truncated,
+    durationMs: o.durationMs,
+    fuelUsed: o.fuelUsed,
+  };
+}
