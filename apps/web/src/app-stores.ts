@@ -1,0 +1,40 @@
+import { createApi } from './stores/api';
+import { createFunctionsStore } from './stores/functions-store';
+import { createInvokeStore } from './stores/invoke-store';
+import { createNodesStore } from './stores/nodes-store';
+import { createSessionStore } from './stores/session-store';
+import { createVolunteerStore } from './stores/volunteer-store';
+import { loadAgent } from './volunteer/agent';
+import { regionFromTimeZone } from './region';
+
+/** The app's stores, wired to the real browser once; components import them from here. */
+export const session = createSessionStore({
+  storage: window.localStorage,
+  hash: window.location.hash,
+  clearHash: () => window.history.replaceState(null, '', window.location.pathname + window.location.search),
+});
+
+const api = createApi(session, { baseUrl: '' });
+
+export const functionsStore = createFunctionsStore(api);
+export const invokeStore = createInvokeStore(api);
+export const nodesStore = createNodesStore(api, {
+  setTimeout: (fn, ms) => window.setTimeout(fn, ms),
+  clearTimeout: (handle) => window.clearTimeout(handle as number),
+  now: () => Date.now(),
+});
+
+export const volunteerStore = createVolunteerStore({
+  loadAgent,
+  serverUrl: window.location.origin,
+  defaultRegion: regionFromTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone),
+  reload: () => window.location.reload(),
+});
+
+// A new key may unlock what the old one could not: reload the developer's data, once typing settles.
+let keyTimer: number | undefined;
+session.subscribe((state, prev) => {
+  if (state.apiKey === prev.apiKey) return;
+  window.clearTimeout(keyTimer);
+  keyTimer = window.setTimeout(() => void functionsStore.getState().refresh(), 300);
+});
