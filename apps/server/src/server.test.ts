@@ -35,7 +35,7 @@ function startVolunteer(url: string, region: string, nodeId: string) {
 
 async function api(server: RunningServer, method: string, route: string, body?: unknown, headers: Record<string, string> = {}) {
   const init: RequestInit = { method, headers: { Authorization: `Bearer ${API_KEY}`, ...headers } };
-  if (body instanceof Uint8Array) init.body = body;
+  if (body instanceof Uint8Array) init.body = body as Uint8Array<ArrayBuffer>;
   else if (typeof body === 'string') init.body = body;
   else if (body !== undefined) init.body = JSON.stringify(body);
   if (body !== undefined && !(body instanceof Uint8Array) && !headers['Content-Type']) {
