@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { regionFromTimeZone } from './region';
+
+describe('regionFromTimeZone', () => {
+  it.each([
+    ['Europe/Berlin', 'eu'],
+    ['America/Argentina/Buenos_Aires', 'us'],
+    ['America/New_York', 'us'],
+    ['Asia/Tokyo', 'asia'],
+    ['Australia/Sydney', 'other'],
+    ['UTC', 'other'],
+    [undefined, 'other'],
+  ])('%s → %s', (tz, region) => {
+    expect(regionFromTimeZone(tz)).toBe(region);
+  });
+});
