@@ -27,6 +27,8 @@ export const nodesStore = createNodesStore(api, {
 export const volunteerStore = createVolunteerStore({
   loadAgent,
   serverUrl: window.location.origin,
+  // ?relay=1 skips WebRTC: for networks where ICE cannot work, and for testing the fallback.
+  forceRelay: new URLSearchParams(window.location.search).get('relay') === '1',
   defaultRegion: regionFromTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone),
   reload: () => window.location.reload(),
 });

@@ -14,8 +14,6 @@ if (route === 'dashboard') {
 } else {
   // Tests and kiosks open /contribute?autostart=1; everyone else presses Start.
   if (new URLSearchParams(window.location.search).get('autostart') === '1') void volunteerStore.getState().start();
-  // Tell the server we are going rather than leaving it to time the node out.
-  window.addEventListener('pagehide', () => volunteerStore.getState().stop());
 }
 
 const root = document.getElementById('root');

@@ -3,7 +3,10 @@
 import { Buffer } from 'buffer';
 import process from 'process/browser.js';
 
-const g = globalThis as typeof globalThis & { Buffer?: unknown; process?: unknown; global?: unknown };
-g.Buffer ??= Buffer;
-g.process ??= process;
-g.global ??= globalThis;
+function provide(name: 'Buffer' | 'process' | 'global', value: unknown): void {
+  if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, writable: true, configurable: true });
+}
+
+provide('Buffer', Buffer);
+provide('process', process);
+provide('global', globalThis);

@@ -17,6 +17,7 @@ export interface VolunteerState {
 export interface VolunteerDeps {
   loadAgent: () => Promise<CreateBrowserVolunteer>;
   serverUrl: string;
+  forceRelay?: boolean;
   defaultRegion: string;
   reload: () => void;
 }
@@ -73,6 +74,7 @@ export function createVolunteerStore(deps: VolunteerDeps) {
       const volunteer = create({
         serverUrl: deps.serverUrl,
         region: get().region,
+        ...(deps.forceRelay === true ? { forceRelay: true } : {}),
         onChange: (snapshot) => {
           if (generation === mine) set({ snapshot });
         },

@@ -1,37 +1,21 @@
-// TEMPORARY type-only stand-in for `@tabgrid/node/browser` until that module lands; delete and
-// re-export from the real module then. The shapes are the agreed API, copied verbatim.
-export type VolunteerPhase = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'refused' | 'stopped';
-export interface RecentTask {
-  taskId: string;
-  functionName: string;
-  status: string;
-  durationMs: number;
-  at: number;
-}
-export interface VolunteerSnapshot {
-  phase: VolunteerPhase;
-  transport: 'webrtc' | 'relay' | null;
-  nodeId: string;
-  region: string;
-  cores: number;
-  running: number;
-  completed: number;
-  failed: number;
-  message: string | null;
-  recent: RecentTask[];
-}
-export interface BrowserVolunteer {
-  start(): void;
-  stop(): void;
-  snapshot(): VolunteerSnapshot;
-}
-export type CreateBrowserVolunteer = (opts: {
-  serverUrl: string;
-  region: string;
-  onChange: (s: VolunteerSnapshot) => void;
-}) => BrowserVolunteer;
+import type { BrowserVolunteerOptions, createBrowserVolunteer } from '@tabgrid/node/browser';
 
-/** Loaded lazily so the dashboard never downloads the agent (simple-peer, worker runtime). */
-export function loadAgent(): Promise<CreateBrowserVolunteer> {
-  return Promise.reject(new Error('The volunteer agent is not part of this build yet.'));
+export type {
+  BrowserVolunteer,
+  BrowserVolunteerOptions,
+  RecentTask,
+  VolunteerPhase,
+  VolunteerSnapshot,
+} from '@tabgrid/node/browser';
+
+export type CreateBrowserVolunteer = typeof createBrowserVolunteer;
+export type { BrowserVolunteerOptions as AgentOptions };
+
+/**
+ * Loaded on Start, not with the page: the dashboard never downloads the agent (simple-peer, the
+ * worker runtime), and the volunteer page renders before it arrives. polyfills.ts has already run.
+ */
+export async function loadAgent(): Promise<CreateBrowserVolunteer> {
+  const agent = await import('@tabgrid/node/browser');
+  return agent.createBrowserVolunteer;
 }
