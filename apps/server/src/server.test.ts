@@ -162,6 +162,25 @@ describe('orchestrator with relayed Node volunteers', () => {
     expect(res.json).toMatchObject({ status: 'timeout', nodes: ['node_charlie_3'] });
   });
 
+  it('refuses a tab that speaks another protocol version, with a reason', async () => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/v1/signal`);
+    await new Promise((r) => ws.once('open', r));
+    const reply = new Promise<string>((r) => ws.once('message', (data) => r(String(data))));
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    ws.send(JSON.stringify({ type: 'join', protocolVersion: 999, nodeId: 'node_future_1' }));
+    expect(JSON.parse(await reply)).toMatchObject({ type: 'refused', code: 'protocol_mismatch', message: expect.stringMatching(/reload/) });
+    expect(await closed).toBe(4026);
+  });
+
+  it('closes a signaling socket that sends garbage, and keeps running', async () => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/v1/signal`);
+    await new Promise((r) => ws.once('open', r));
+    const reply = new Promise<string>((r) => ws.once('message', (data) => r(String(data))));
+    ws.send('{"type":"join","protocolVersion":');
+    expect(JSON.parse(await reply)).toMatchObject({ type: 'refused', code: 'bad_request' });
+    expect((await api(server, 'GET', '/healthz')).json).toEqual({ ok: true });
+  });
+
   it('rejects bad input with clear errors and stays healthy', async () => {
     const garbage = await api(server, 'POST', '/v1/functions?name=junk', new Uint8Array([1, 2, 3]), {
       'Content-Type': 'application/wasm',
