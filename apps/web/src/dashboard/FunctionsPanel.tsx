@@ -104,7 +104,7 @@ function FunctionsTable() {
             ))}
             {functions.length === 0 && (
               <tr className="empty-row">
-                <td colSpan={5}>{status === 'loading' ? 'Loading…' : 'No functions yet. Upload a .wasm module above.'}</td>
+                <td colSpan={5}>{status === 'loading' ? 'Loading…' : status === 'error' ? 'Could not load the functions.' : 'No functions yet. Upload a .wasm module above.'}</td>
               </tr>
             )}
           </tbody>

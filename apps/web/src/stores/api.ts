@@ -31,7 +31,7 @@ export function createApi(session: SessionStore, options: { baseUrl: string; fet
 /** A sentence for the UI; never a stack trace. */
 export function describeError(e: unknown): string {
   if (e instanceof TabgridApiError) {
-    if (e.status === 401) return 'The server rejected the API key. Paste the key the server printed at startup.';
+    if (e.status === 401) return 'Not authorized: check the API key at the top of the page.';
     return `${e.message} (${e.code}, HTTP ${e.status})`;
   }
   if (e instanceof DOMException && e.name === 'AbortError') return 'Cancelled.';

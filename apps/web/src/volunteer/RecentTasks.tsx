@@ -6,7 +6,7 @@ export function RecentTasks({ tasks }: { tasks: readonly RecentTask[] }) {
     <section className="card" aria-labelledby="recent-title">
       <div className="card-head">
         <h2 id="recent-title">Recent tasks</h2>
-        <p className="hint">The last {tasks.length > 0 ? Math.min(tasks.length, 20) : 20} tasks this tab ran, newest first.</p>
+        <p className="hint">Tasks this tab ran, newest first (the last 20 are kept).</p>
       </div>
       <div className="table-wrap">
         <table className="table" data-testid="volunteer-recent">
