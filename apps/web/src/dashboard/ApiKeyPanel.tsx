@@ -34,8 +34,9 @@ export function ApiKeyPanel() {
       </form>
       {rejected ? (
         <p id="key-help" className="notice error" role="alert" data-testid="api-key-error">
-          The server rejected this API key (401 Unauthorized). Paste the key the server printed at startup, or open the
-          dashboard link it printed (<span className="mono">…/#key=…</span>).
+          {apiKey === '' ? 'The server needs the developer API key (401 Unauthorized).' : 'The server rejected this API key (401 Unauthorized).'}{' '}
+          Paste the key the server printed at startup, or open the dashboard link it printed (
+          <span className="mono">…/#key=…</span>).
         </p>
       ) : (
         <p id="key-help" className="hint">
