@@ -14,8 +14,10 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: 'list',
-  outputDir: 'build/e2e-results',
+  // scripts/test.mjs sets PLAYWRIGHT_JSON_OUTPUT_NAME to count e2e tests in its summary line.
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json']] : 'list',
+  // scripts/e2e.mjs gives every run its own directory (see there why).
+  outputDir: process.env.TABGRID_E2E_OUTPUT_DIR ?? 'build/e2e-results',
   use: {
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',

@@ -46,6 +46,7 @@ test('three volunteer tabs and a dashboard: join, upload, invoke, leave', async 
   await test.step('tabs reach the orchestrator over WebRTC, not the relay', async () => {
     const nodes = await api.listNodes();
     const direct = nodes.filter((n) => n.transport === 'webrtc');
+    test.info().annotations.push({ type: 'transports', description: nodes.map((n) => `${n.id}=${n.transport}`).join(', ') });
     expect(direct.length, `transports: ${nodes.map((n) => `${n.id}=${n.transport}`).join(', ')}`).toBeGreaterThanOrEqual(1);
     // Each tab's own badge agrees with what the server says about it.
     for (const tab of tabs) {
@@ -92,7 +93,8 @@ test('three volunteer tabs and a dashboard: join, upload, invoke, leave', async 
     });
     expect(inspect.stdout).toBe(`${INSPECT_STDOUT}\n`);
     expect(inspect.stderr).toBe('inspect done\n');
-    expect(inspect).toMatchObject({ status: 'ok', exitCode: 3 });
+    // The runtime's rule: status is 'ok' iff the guest exited 0, so `--exit 3` is an 'error' with code 3.
+    expect(inspect).toMatchObject({ status: 'error', exitCode: 3 });
   });
 
   await test.step('closing a tab takes its node off the network', async () => {

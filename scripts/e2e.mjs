@@ -1,80 +1,81 @@
 #!/usr/bin/env node
-// `npm run test:e2e`: builds the web app if it is missing or stale, then runs Playwright.
+// `npm run test:e2e` (and the last stage of `npm test`): builds the web app, then runs Playwright.
+// Extra arguments go to `playwright test`, e.g. `npm run test:e2e -- relay --repeat-each=3`.
+//
 // As root on Linux (CI, containers) Playwright, the orchestrator it starts and every browser run in a
-// private network namespace (scripts/netns.sh), so no test packet can leave the machine.
-// Elsewhere Playwright runs directly. Extra arguments go to `playwright test`.
+// private network namespace (scripts/netns.sh), so no test packet can leave the machine. Elsewhere
+// Playwright runs directly.
+//
+// Each run gets its own directory under the OS temp dir for the web build and Playwright's
+// artifacts. Several people work in this checkout at once: a rebuild of apps/web/dist mid-run swaps
+// the hashed assets under the running server (tabs load index.html as their script and stay blank),
+// and a second Playwright run empties a shared outputDir under the first one's traces.
+// TABGRID_E2E_WEB_DIR=path skips the build and serves that directory instead.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const distIndex = path.join(root, 'apps/web/dist/index.html');
-// Everything that ends up in the browser bundle.
-const webSources = ['apps/web', 'packages/protocol/src', 'packages/runtime/src', 'packages/node/src', 'packages/client/src', 'vite.config.ts'];
-
-function newestMtime(p) {
-  if (!existsSync(p)) return 0;
-  const st = statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(p)) {
-    if (entry === 'node_modules' || entry === 'dist') continue;
-    newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  }
-  return newest;
-}
-
-function webBuildIsStale() {
-  if (process.env.TABGRID_E2E_SKIP_BUILD === '1') return false;
-  if (!existsSync(distIndex)) return true;
-  const built = statSync(distIndex).mtimeMs;
-  return webSources.some((s) => newestMtime(path.join(root, s)) > built);
-}
+const runDir = mkdtempSync(path.join(tmpdir(), 'tabgrid-e2e-run-'));
+const resultsDir = path.join(runDir, 'results');
 
 function commandExists(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-if (webBuildIsStale()) {
-  console.log('[e2e] building the web app (vite build)…');
-  const vite = spawnSync(process.execPath, [require.resolve('vite/bin/vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+function finish(code) {
+  if (code === 0) rmSync(runDir, { recursive: true, force: true });
+  else console.log(`[e2e] artifacts (screenshots, traces, logs) kept in ${resultsDir}`);
+  process.exit(code);
+}
+
+let webDir = process.env.TABGRID_E2E_WEB_DIR;
+if (webDir) {
+  console.log(`[e2e] serving the prebuilt web app in ${webDir}`);
+} else {
+  webDir = path.join(runDir, 'web');
+  console.log(`[e2e] building the web app (vite build → ${webDir})`);
+  const viteBin = path.join(path.dirname(require.resolve('vite/package.json')), 'bin/vite.js');
+  // --outDir is relative to the vite root (apps/web), so pass it absolute; emptyOutDir is set in vite.config.ts.
+  const vite = spawnSync(process.execPath, [viteBin, 'build', '--outDir', webDir, '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   if (vite.status !== 0) {
     console.error('[e2e] vite build failed');
-    process.exit(vite.status ?? 1);
+    finish(vite.status ?? 1);
   }
-} else {
-  console.log('[e2e] web app build is up to date');
 }
 
 const playwright = [process.execPath, require.resolve('@playwright/test/cli'), 'test', ...process.argv.slice(2)];
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const canIsolate =
-  process.platform === 'linux' && isRoot && process.env.TABGRID_E2E_NO_NETNS !== '1' && commandExists('unshare') && commandExists('ip');
+const optedOut = process.env.TABGRID_E2E_NO_NETNS === '1';
+const canIsolate = process.platform === 'linux' && isRoot && !optedOut && commandExists('unshare') && commandExists('ip');
 
 let argv;
 if (canIsolate) {
   console.log('[e2e] mode: private network namespace (root; unshare --net + scripts/netns.sh)');
   argv = ['unshare', '--net', 'bash', path.join(root, 'scripts/netns.sh'), ...playwright];
 } else {
-  const why = process.platform !== 'linux' ? 'not Linux' : !isRoot ? 'not root' : process.env.TABGRID_E2E_NO_NETNS === '1' ? 'TABGRID_E2E_NO_NETNS=1' : 'unshare/ip missing';
-  console.log(`[e2e] mode: direct (${why}; no network namespace)`);
+  const why = process.platform !== 'linux' ? 'not Linux' : !isRoot ? 'not root' : optedOut ? 'TABGRID_E2E_NO_NETNS=1' : 'unshare or ip missing';
+  console.log(`[e2e] mode: direct, no network namespace (${why})`);
   argv = playwright;
 }
 
 const started = Date.now();
 const [cmd, ...args] = argv;
-const child = spawn(cmd, args, { cwd: root, stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => child.kill(signal));
-}
+const child = spawn(cmd, args, {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, TABGRID_E2E_WEB_DIR: webDir, TABGRID_E2E_OUTPUT_DIR: resultsDir },
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('error', (err) => {
   console.error(`[e2e] could not start ${cmd}: ${err.message}`);
-  process.exit(1);
+  finish(1);
 });
 child.on('exit', (code, signal) => {
   console.log(`[e2e] playwright finished in ${((Date.now() - started) / 1000).toFixed(1)} s (${signal ?? `exit ${code}`})`);
-  process.exit(code ?? 1);
+  finish(code ?? 1);
 });
