@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumExecutable } from './e2e/fixtures/chromium';
 
-// Debian's Chromium where it exists (Playwright cannot download browsers on CI); Playwright's own
-// browser on an ordinary laptop.
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
-const executablePath = process.env.TABGRID_CHROMIUM ?? (existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined);
+const executablePath = chromiumExecutable();
 
 export default defineConfig({
   testDir: 'e2e',
@@ -29,17 +26,7 @@ export default defineConfig({
         ...devices['Desktop Chrome'],
         launchOptions: {
           ...(executablePath !== undefined ? { executablePath } : {}),
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            // Without this Chromium hides host candidates behind mDNS names that nothing here resolves.
-            '--disable-features=WebRtcHideLocalIpsWithMdns',
-          ],
+          args: CHROMIUM_ARGS,
         },
       },
     },

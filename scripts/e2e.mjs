@@ -12,6 +12,7 @@
 // and a second Playwright run empties a shared outputDir under the first one's traces.
 // TABGRID_E2E_WEB_DIR=path skips the build and serves that directory instead.
 import { spawn, spawnSync } from 'node:child_process';
+import { isolatedArgv } from './isolated.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -22,10 +23,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const runDir = mkdtempSync(path.join(tmpdir(), 'tabgrid-e2e-run-'));
 const resultsDir = path.join(runDir, 'results');
-
-function commandExists(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
 
 function finish(code) {
   if (code === 0) rmSync(runDir, { recursive: true, force: true });
@@ -49,19 +46,8 @@ if (webDir) {
 }
 
 const playwright = [process.execPath, require.resolve('@playwright/test/cli'), 'test', ...process.argv.slice(2)];
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const optedOut = process.env.TABGRID_E2E_NO_NETNS === '1';
-const canIsolate = process.platform === 'linux' && isRoot && !optedOut && commandExists('unshare') && commandExists('ip');
-
-let argv;
-if (canIsolate) {
-  console.log('[e2e] mode: private network namespace (root; unshare --net + scripts/netns.sh)');
-  argv = ['unshare', '--net', 'bash', path.join(root, 'scripts/netns.sh'), ...playwright];
-} else {
-  const why = process.platform !== 'linux' ? 'not Linux' : !isRoot ? 'not root' : optedOut ? 'TABGRID_E2E_NO_NETNS=1' : 'unshare or ip missing';
-  console.log(`[e2e] mode: direct, no network namespace (${why})`);
-  argv = playwright;
-}
+const { argv, mode } = isolatedArgv(playwright);
+console.log(`[e2e] mode: ${mode}`);
 
 const started = Date.now();
 const [cmd, ...args] = argv;

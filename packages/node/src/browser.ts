@@ -21,6 +21,26 @@ export interface BrowserVolunteerOptions {
 }
 
 const NODE_ID_KEY = 'tabgrid.nodeId';
+/** The page re-renders on status changes; at thousands of tasks/s that must not steal the main thread. */
+const UI_UPDATE_MS = 100;
+
+/** Delivers the first change at once, then at most one (the latest) per interval. */
+function coalesce<T>(deliver: (value: T) => void, intervalMs: number): (value: T) => void {
+  let pending: { value: T } | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (!pending) return;
+    const { value } = pending;
+    pending = undefined;
+    deliver(value);
+    timer = setTimeout(flush, intervalMs);
+  };
+  return (value) => {
+    pending = { value };
+    if (timer === undefined) flush();
+  };
+}
 
 /** One node per tab: the id survives reloads of this tab (sessionStorage) but not other tabs. */
 function tabNodeId(): string {
@@ -55,7 +75,7 @@ export function createBrowserVolunteer(options: BrowserVolunteerOptions): Browse
       clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
       now: () => Date.now(),
     },
-    onChange: options.onChange,
+    onChange: coalesce(options.onChange, UI_UPDATE_MS),
   });
   addEventListener('pagehide', () => volunteer.stop());
   return volunteer;

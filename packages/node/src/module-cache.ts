@@ -30,12 +30,17 @@ export function httpModuleFetcher(serverUrl: string, fetchImpl: typeof fetch = f
  */
 export class ModuleCache {
   private readonly inFlight = new Map<string, Promise<Uint8Array>>();
+  /** Bytes already verified in this session: the hot path never touches the store or hashes again. */
+  private readonly verified: MemoryModuleStore;
   private downloadCount = 0;
 
   constructor(
     private readonly store: ModuleStore,
     private readonly fetchModule: FetchModule,
-  ) {}
+    memoryBytes = 64 * 1024 * 1024,
+  ) {
+    this.verified = new MemoryModuleStore(memoryBytes);
+  }
 
   get downloads(): number {
     return this.downloadCount;
@@ -43,6 +48,8 @@ export class ModuleCache {
 
   get(digest: string, nodeToken: string): Promise<Uint8Array> {
     if (!DIGEST.test(digest)) return Promise.reject(new Error(`malformed digest ${digest}`));
+    const hot = this.verified.peek(digest);
+    if (hot) return Promise.resolve(hot);
     const pending = this.inFlight.get(digest);
     if (pending) return pending;
     const loading = this.load(digest, nodeToken).finally(() => this.inFlight.delete(digest));
@@ -52,11 +59,15 @@ export class ModuleCache {
 
   private async load(digest: string, nodeToken: string): Promise<Uint8Array> {
     const cached = await this.store.get(digest).catch(() => undefined);
-    if (cached && (await sha256Digest(cached)) === digest) return cached;
+    if (cached && (await sha256Digest(cached)) === digest) {
+      await this.verified.put(digest, cached);
+      return cached;
+    }
     this.downloadCount++;
     const bytes = await this.fetchModule(digest, nodeToken);
     const actual = await sha256Digest(bytes);
     if (actual !== digest) throw new Error(`module digest mismatch: expected ${digest}, got ${actual}`);
+    await this.verified.put(digest, bytes);
     await this.store.put(digest, bytes).catch(() => undefined);
     return bytes;
   }
@@ -69,13 +80,18 @@ export class MemoryModuleStore implements ModuleStore {
 
   constructor(private readonly maxBytes = 256 * 1024 * 1024) {}
 
-  async get(digest: string): Promise<Uint8Array | undefined> {
+  /** Synchronous lookup that also marks the entry as recently used. */
+  peek(digest: string): Uint8Array | undefined {
     const value = this.entries.get(digest);
     if (value) {
       this.entries.delete(digest);
       this.entries.set(digest, value);
     }
     return value;
+  }
+
+  async get(digest: string): Promise<Uint8Array | undefined> {
+    return this.peek(digest);
   }
 
   async put(digest: string, value: Uint8Array): Promise<void> {

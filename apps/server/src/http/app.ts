@@ -24,7 +24,7 @@ export async function createHttpApp(deps: RouteDeps & { webDir: string; maxModul
   registerRoutes(app, deps);
 
   const hasWeb = fs.existsSync(path.join(deps.webDir, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: deps.webDir, wildcard: false, index: false });
+  if (hasWeb) await app.register(fastifyStatic, { root: deps.webDir, wildcard: true, index: false });
 
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0] ?? '';
@@ -32,6 +32,8 @@ export async function createHttpApp(deps: RouteDeps & { webDir: string; maxModul
       return sendError(reply, 'not_found', `no route ${request.method} ${url}`);
     }
     if (!hasWeb) return sendError(reply, 'not_found', 'the web app is not built: run "npm run build"');
+    // A missing asset is a 404, not the app shell: a stale page must fail loudly, not parse HTML as JS.
+    if (url.startsWith('/assets/') || /\.[A-Za-z0-9]+$/.test(url)) return sendError(reply, 'not_found', `no file ${url}`);
     // The web app routes itself (/, /contribute).
     return reply.type('text/html').header('Cache-Control', 'no-cache').sendFile('index.html');
   });

@@ -1,0 +1,22 @@
+// `npm run bench`: prints a table per benchmark and writes bench/results/<name>-<timestamp>.json.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { benchInvokeLatency } from './invoke-latency';
+
+const RESULTS = path.resolve(import.meta.dirname, 'results');
+
+function save(name: string, rows: unknown): void {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const stamp = new Date().toISOString().replaceAll(':', '-').replace(/\..+/, '');
+  const file = path.join(RESULTS, `${name}-${stamp}.json`);
+  const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, platform: process.platform };
+  fs.writeFileSync(file, `${JSON.stringify({ name, at: new Date().toISOString(), machine, rows }, null, 2)}\n`);
+  console.log(`  → ${path.relative(process.cwd(), file)}`);
+}
+
+const n = Number(process.env.TABGRID_BENCH_N ?? 200);
+console.log(`\nNo-op invoke round trip, POST /v1/invoke → one volunteer tab → result (ms, sequential, n=${n})`);
+const latency = await benchInvokeLatency(n);
+console.table(latency);
+save('invoke-latency', latency);
