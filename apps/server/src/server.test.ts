@@ -186,6 +186,14 @@ describe('orchestrator with relayed Node volunteers', () => {
       'Content-Type': 'application/wasm',
     });
     expect(garbage).toMatchObject({ status: 400, json: { error: { code: 'invalid_wasm' } } });
+    for (const contentType of ['application/x-www-form-urlencoded', 'text/plain', 'application/json']) {
+      const res = await api(server, 'POST', '/v1/functions?name=junk', '{"not":"wasm"}', { 'Content-Type': contentType });
+      expect(res, contentType).toMatchObject({ status: 400, json: { error: { code: 'invalid_wasm' } } });
+    }
+    expect(await api(server, 'POST', '/v1/invoke', 'function=hello', { 'Content-Type': 'text/plain' })).toMatchObject({
+      status: 400,
+      json: { error: { code: 'bad_request' } },
+    });
     const noKey = await fetch(`${server.url}/v1/functions`);
     expect(noKey.status).toBe(401);
     expect(await api(server, 'POST', '/v1/invoke', '{"function":', { 'Content-Type': 'application/json' })).toMatchObject({

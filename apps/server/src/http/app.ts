@@ -16,8 +16,10 @@ export async function createHttpApp(deps: RouteDeps & { webDir: string; maxModul
     return503OnClosing: true,
   });
   app.setErrorHandler(errorHandler);
+  // Module uploads arrive as application/wasm, but curl's default (form-urlencoded) or any other
+  // non-JSON type also lands here as raw bytes, so a wrong body gets invalid_wasm, not a 415.
   app.addContentTypeParser(
-    ['application/wasm', 'application/octet-stream'],
+    ['application/wasm', 'application/octet-stream', '*'],
     { parseAs: 'buffer', bodyLimit: deps.maxModuleBytes + 1 },
     (_request, body, done) => done(null, body),
   );

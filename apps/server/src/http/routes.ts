@@ -62,7 +62,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!FUNCTION_VERSION.test(version)) return sendError(reply, 'bad_request', 'query parameter "version" is invalid');
     const body = request.body;
     if (!(body instanceof Buffer)) {
-      return sendError(reply, 'unsupported_media_type', 'send the module as a raw body with Content-Type: application/wasm');
+      return sendError(reply, 'invalid_wasm', 'send the module bytes as the raw body, with Content-Type: application/wasm');
     }
     validateModule(body, deps.maxModuleBytes);
     const digest = deps.modules.put(body);
