@@ -1,5 +1,5 @@
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import fs from 'node:fs';
 import path from 'node:path';
 import { LIMITS } from '@tabgrid/protocol';
@@ -26,7 +26,10 @@ export async function createHttpApp(deps: RouteDeps & { webDir: string; maxModul
   registerRoutes(app, deps);
 
   const hasWeb = fs.existsSync(path.join(deps.webDir, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: deps.webDir, wildcard: true, index: false });
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: deps.webDir, wildcard: true, index: false });
+    app.get('/', (_request, reply) => sendAppShell(reply));
+  }
 
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0] ?? '';
@@ -37,7 +40,11 @@ export async function createHttpApp(deps: RouteDeps & { webDir: string; maxModul
     // A missing asset is a 404, not the app shell: a stale page must fail loudly, not parse HTML as JS.
     if (url.startsWith('/assets/') || /\.[A-Za-z0-9]+$/.test(url)) return sendError(reply, 'not_found', `no file ${url}`);
     // The web app routes itself (/, /contribute).
-    return reply.type('text/html').header('Cache-Control', 'no-cache').sendFile('index.html');
+    return sendAppShell(reply);
   });
   return app;
+}
+
+function sendAppShell(reply: FastifyReply): FastifyReply {
+  return reply.type('text/html').header('Cache-Control', 'no-cache').sendFile('index.html');
 }

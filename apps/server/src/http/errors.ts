@@ -23,6 +23,7 @@ function classify(error: FastifyError | Error): TabgridError {
     return new TabgridError('invalid_json', 'the body is not valid JSON');
   }
   if (fe.statusCode === 400) return new TabgridError('bad_request', fe.message);
+  if (fe.statusCode === 403 || fe.statusCode === 404) return new TabgridError('not_found', 'not found');
   if (fe.statusCode === 413) return new TabgridError('payload_too_large', 'request body is too large');
   if (fe.statusCode === 415) return new TabgridError('unsupported_media_type', 'unsupported content type');
   return new TabgridError('internal', 'internal error');
