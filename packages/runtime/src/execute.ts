@@ -1,10 +1,31 @@
-import { ConsoleStdout, File, OpenFile, WASIProcExit } from '@bjorn3/browser_wasi_shim';
+import { WASIProcExit } from '@bjorn3/browser_wasi_shim';
 import { CappedSink } from './capped-sink';
-import { buildGuestRoot } from './guest-fs';
+import { buildDefaultRoot, collectFiles, nodeToTree, preopen, treeToNode } from './guest-fs';
 import { planGuestFiles } from './guest-path';
-import { GuestWasi } from './guest-wasi';
+import { DEFAULT_FUEL, DEFAULT_MEMORY_LIMIT_PAGES, MAX_MEMORY_PAGES } from './limits';
+import { MEMORY_IMPORT, type MemoryLimits } from './module-imports';
 import { describeThrown, failedOutcome } from './outcome';
-import type { TaskOutcome, TaskSpec } from './types';
+import type { GuestDir, TaskOutcome, TaskSpec } from './types';
+import { SinkFd, SourceFd, type AnyFd, type DirFd } from './wasi/fds';
+import { GuestWasi } from './wasi/guest-wasi';
+import type { FsContext } from './wasi/inodes';
+import { SeededRandom } from './wasi/prng';
+import { VirtualClock } from './wasi/virtual-clock';
+
+/** A compiled module with what the worker learnt from its bytes. */
+export interface PreparedModule {
+  module: WebAssembly.Module;
+  /** Limits of the `tabgrid.memory` import; null when the module defines its own memory. */
+  memoryImport: MemoryLimits | null;
+}
+
+export interface ExecuteCaps {
+  stdioCapBytes: number;
+  outputFilesCapBytes: number;
+}
+
+export const FUEL_EXPORT = '__tabgrid_fuel';
+const PAGE_BYTES = 65536;
 
 interface CommandExports {
   memory: WebAssembly.Memory;
@@ -15,49 +36,125 @@ interface CommandExports {
  * Runs one WASI command to completion on the current thread. Never throws: every failure,
  * guest or host, becomes an outcome.
  */
-export async function executeModule(module: WebAssembly.Module, task: TaskSpec, stdioCapBytes: number): Promise<TaskOutcome> {
+export async function executeModule(prepared: PreparedModule, task: TaskSpec, caps: ExecuteCaps): Promise<TaskOutcome> {
   const started = performance.now();
   const elapsed = (): number => performance.now() - started;
-  const stdout = new CappedSink(stdioCapBytes);
-  const stderr = new CappedSink(stdioCapBytes);
+  const stdout = new CappedSink(caps.stdioCapBytes);
+  const stderr = new CappedSink(caps.stdioCapBytes);
+  const budget = BigInt(task.fuel ?? DEFAULT_FUEL);
+  const memoryLimit = task.memoryLimitPages ?? DEFAULT_MEMORY_LIMIT_PAGES;
+
+  let fuel: WebAssembly.Global | null = null;
+  const fuelUsed = (): bigint => {
+    if (fuel === null) return 0n;
+    const remaining = fuel.value as bigint;
+    return budget - (remaining > 0n ? remaining : 0n);
+  };
+  const clock = new VirtualClock(fuelUsed);
+  let nextIno = 1n;
+  const ctx: FsContext = { now: () => clock.realtime(), nextIno: () => nextIno++ };
 
   let wasi: GuestWasi;
   let instance: WebAssembly.Instance;
+  let root: DirFd | null = null;
+  let preopens: Array<[string, DirFd]> = [];
   try {
     const argvError = findArgvError(task);
     if (argvError !== null) return failedOutcome(argvError, elapsed());
-    const fds = [
-      new OpenFile(new File(task.stdin, { readonly: true })),
-      new ConsoleStdout((bytes) => stdout.write(bytes)),
-      new ConsoleStdout((bytes) => stderr.write(bytes)),
-      buildGuestRoot(planGuestFiles(task.files)),
+    if (task.preopens === undefined) {
+      root = buildDefaultRoot(ctx, planGuestFiles(task.files));
+    } else {
+      if (Object.keys(task.files).length > 0) return failedOutcome('task.files must be empty when task.preopens is given', elapsed());
+      preopens = Object.entries(task.preopens).map(([name, tree]) => [name, preopen(name, treeToNode(ctx, tree))]);
+    }
+    const fds: AnyFd[] = [
+      new SourceFd(task.stdin),
+      new SinkFd((bytes) => stdout.write(bytes)),
+      new SinkFd((bytes) => stderr.write(bytes)),
+      ...(root === null ? preopens.map(([, fd]) => fd) : [root]),
     ];
     const env = Object.entries(task.env).map(([key, value]) => `${key}=${value}`);
-    wasi = new GuestWasi([task.programName, ...task.args], env, fds);
-    instance = await WebAssembly.instantiate(module, { wasi_snapshot_preview1: wasi.wasiImport });
+    const random = await SeededRandom.fromSeed(task.seed ?? '');
+    wasi = new GuestWasi([task.programName, ...task.args], env, fds, {
+      clock,
+      random,
+      ctx,
+      onHostError: (call, thrown) => stderr.note(`runtime: host error in ${call}: ${describeThrown(thrown)}\n`),
+    });
+    const imports: WebAssembly.Imports = { wasi_snapshot_preview1: wasi.wasiImport };
+    if (prepared.memoryImport !== null) {
+      const memory = importedMemory(prepared.memoryImport, memoryLimit);
+      if (typeof memory === 'string') return failedOutcome(memory, elapsed());
+      imports[MEMORY_IMPORT.module] = { [MEMORY_IMPORT.name]: memory };
+    }
+    instance = await WebAssembly.instantiate(prepared.module, imports);
   } catch (thrown) {
     return failedOutcome(`cannot start module: ${describeThrown(thrown)}`, elapsed());
   }
 
   const exports = asCommand(instance.exports);
   if (typeof exports === 'string') return failedOutcome(exports, elapsed());
+  const memoryProblem = ownMemoryProblem(exports.memory, prepared, memoryLimit);
+  if (memoryProblem !== null) return failedOutcome(memoryProblem, elapsed());
+  const fuelExport = instance.exports[FUEL_EXPORT];
+  if (fuelExport instanceof WebAssembly.Global) {
+    try {
+      fuelExport.value = budget;
+    } catch (thrown) {
+      return failedOutcome(`${FUEL_EXPORT} must be a mutable i64 global: ${describeThrown(thrown)}`, elapsed());
+    }
+    fuel = fuelExport;
+  }
 
   let exitCode: number | null;
+  let outOfFuel = false;
   try {
     exitCode = wasi.start({ exports });
   } catch (thrown) {
     exitCode = null;
-    stderr.note(`${describeTrap(thrown)}\n`);
+    outOfFuel = fuel !== null && (fuel.value as bigint) < 0n;
+    stderr.note(outOfFuel ? `out of fuel: the budget of ${budget} ran out\n` : `${describeTrap(thrown)}\n`);
   }
-  return {
-    status: exitCode === 0 ? 'ok' : 'error',
+  if (exitCode !== null && exports.memory.buffer.byteLength > memoryLimit * PAGE_BYTES) {
+    // A module with its own memory and no declared maximum is capped only after the fact.
+    stderr.note(`memory limit exceeded: the guest grew its memory past ${memoryLimit} pages\n`);
+    exitCode = null;
+  }
+  const output = root === null ? { files: {}, truncated: false } : collectFiles(root.node.entries.get('output'), '/output', caps.outputFilesCapBytes);
+  const outcome: TaskOutcome = {
+    status: outOfFuel ? 'out_of_fuel' : exitCode === 0 ? 'ok' : 'error',
     exitCode,
     stdout: stdout.bytes(),
     stderr: stderr.bytes(),
-    truncated: stdout.truncated || stderr.truncated,
+    truncated: stdout.truncated || stderr.truncated || output.truncated,
     durationMs: elapsed(),
-    fuelUsed: 0,
+    fuelUsed: Number(fuelUsed()),
+    files: output.files,
   };
+  if (task.returnPreopens === true) {
+    const trees: Record<string, GuestDir> = {};
+    for (const [name, fd] of preopens) trees[name] = nodeToTree(fd.node);
+    outcome.preopens = trees;
+  }
+  return outcome;
+}
+
+function importedMemory(declared: MemoryLimits, limitPages: number): WebAssembly.Memory | string {
+  if (declared.initial > limitPages) {
+    return `module needs ${declared.initial} pages (${declared.initial / 16} MiB) of memory at start; the limit is ${limitPages} pages`;
+  }
+  const maximum = Math.min(declared.maximum ?? MAX_MEMORY_PAGES, limitPages);
+  return new WebAssembly.Memory({ initial: declared.initial, maximum });
+}
+
+/**
+ * A module that defines its own memory keeps its declared maximum (we do not rewrite modules);
+ * one whose initial size is already over the limit is refused. Prepared modules import theirs.
+ */
+function ownMemoryProblem(memory: WebAssembly.Memory, prepared: PreparedModule, limitPages: number): string | null {
+  if (prepared.memoryImport !== null) return null;
+  const pages = memory.buffer.byteLength / PAGE_BYTES;
+  return pages > limitPages ? `module starts with ${pages} pages of memory; the limit is ${limitPages} pages` : null;
 }
 
 function asCommand(exports: WebAssembly.Exports): CommandExports | string {

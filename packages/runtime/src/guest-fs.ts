@@ -1,43 +1,87 @@
-import { Directory, File, PreopenDirectory, type Inode } from '@bjorn3/browser_wasi_shim';
-
-interface DirNode {
-  dirs: Map<string, DirNode>;
-  files: Map<string, Uint8Array>;
-}
+import { ALL_RIGHTS, DirFd } from './wasi/fds';
+import { DirNode, FileNode, SymlinkNode, type FsContext, type Node } from './wasi/inodes';
+import type { GuestDir } from './types';
 
 /**
- * Builds the in-memory guest filesystem: one preopen "/" holding `input/` and `output/` plus the
- * task's files. `files` must come from `planGuestFiles`, so paths are absolute and collision-free.
+ * The default guest filesystem: one preopen "/" holding `input/` and `output/` plus the task's
+ * files. `files` must come from `planGuestFiles`, so paths are absolute and collision-free.
  */
-export function buildGuestRoot(files: ReadonlyMap<string, Uint8Array>): PreopenDirectory {
-  const root: DirNode = { dirs: new Map(), files: new Map() };
-  for (const top of ['input', 'output']) root.dirs.set(top, emptyDir());
+export function buildDefaultRoot(ctx: FsContext, files: ReadonlyMap<string, Uint8Array>): DirFd {
+  const root = new DirNode(ctx);
+  for (const top of ['input', 'output']) root.link(top, new DirNode(ctx));
   for (const [path, bytes] of files) {
     const segments = path.split('/').slice(1);
     const name = segments.pop();
     if (name === undefined) continue;
     let dir = root;
     for (const segment of segments) {
-      let child = dir.dirs.get(segment);
-      if (child === undefined) {
-        child = emptyDir();
-        dir.dirs.set(segment, child);
+      let child = dir.entries.get(segment);
+      if (!(child instanceof DirNode)) {
+        child = new DirNode(ctx);
+        dir.link(segment, child);
       }
-      dir = child;
+      dir = child as DirNode;
     }
-    dir.files.set(name, bytes);
+    dir.link(name, new FileNode(ctx, bytes));
   }
-  return new PreopenDirectory('/', toContents(root));
+  return preopen('/', root);
 }
 
-function emptyDir(): DirNode {
-  return { dirs: new Map(), files: new Map() };
+export function preopen(name: string, root: DirNode): DirFd {
+  return new DirFd(root, ALL_RIGHTS, ALL_RIGHTS, name);
 }
 
-// Bottom-up, because a shim Directory records itself as parent only of the children it is built with.
-function toContents(node: DirNode): Map<string, Inode> {
-  const contents = new Map<string, Inode>();
-  for (const [name, child] of node.dirs) contents.set(name, new Directory(toContents(child)));
-  for (const [name, bytes] of node.files) contents.set(name, new File(bytes));
-  return contents;
+/** Copies a tree into fresh inodes. */
+export function treeToNode(ctx: FsContext, tree: GuestDir): DirNode {
+  const dir = new DirNode(ctx);
+  for (const [name, entry] of Object.entries(tree)) {
+    switch (entry.type) {
+      case 'file':
+        dir.link(name, new FileNode(ctx, entry.data));
+        break;
+      case 'dir':
+        dir.link(name, treeToNode(ctx, entry.entries));
+        break;
+      case 'symlink':
+        dir.link(name, new SymlinkNode(ctx, entry.target));
+        break;
+    }
+  }
+  return dir;
+}
+
+export function nodeToTree(dir: DirNode): GuestDir {
+  const tree: GuestDir = {};
+  for (const [name, node] of dir.entries) {
+    if (node instanceof FileNode) tree[name] = { type: 'file', data: node.data.slice() };
+    else if (node instanceof DirNode) tree[name] = { type: 'dir', entries: nodeToTree(node) };
+    else if (node instanceof SymlinkNode) tree[name] = { type: 'symlink', target: node.target };
+  }
+  return tree;
+}
+
+/**
+ * Regular files under `dir`, by guest path in sorted order, up to `capBytes` in total. A file
+ * that does not fit is left out whole (never cut), and `truncated` says so.
+ */
+export function collectFiles(dir: Node | undefined, prefix: string, capBytes: number): { files: Record<string, Uint8Array>; truncated: boolean } {
+  const files: Record<string, Uint8Array> = {};
+  let total = 0;
+  let truncated = false;
+  const walk = (node: DirNode, path: string): void => {
+    for (const name of [...node.entries.keys()].sort()) {
+      const child = node.entries.get(name);
+      const childPath = `${path}/${name}`;
+      if (child instanceof DirNode) walk(child, childPath);
+      else if (child instanceof FileNode) {
+        if (total + child.data.length > capBytes) truncated = true;
+        else {
+          files[childPath] = child.data.slice();
+          total += child.data.length;
+        }
+      }
+    }
+  };
+  if (dir instanceof DirNode) walk(dir, prefix);
+  return { files, truncated };
 }

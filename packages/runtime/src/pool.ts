@@ -1,5 +1,5 @@
 import { planGuestFiles } from './guest-path';
-import { DEFAULT_STDIO_CAP_BYTES, MAX_TIMER_MS, MODULE_CACHE_ENTRIES } from './limits';
+import { DEFAULT_OUTPUT_FILES_CAP_BYTES, DEFAULT_STDIO_CAP_BYTES, MAX_TIMER_MS, MODULE_CACHE_ENTRIES } from './limits';
 import { Lru } from './lru';
 import { CANCELLED_MESSAGE, describeThrown, failedOutcome, timeoutOutcome } from './outcome';
 import type { ModuleRef, PoolOptions, PoolTimers, TaskOutcome, TaskSpec, WorkerPool } from './types';
@@ -51,9 +51,10 @@ interface Slot {
  * enforced from the host (a comlink call into a stuck or terminated worker never settles).
  */
 export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): WorkerPool {
-  const { size, stdioCapBytes = DEFAULT_STDIO_CAP_BYTES, timers = realTimers } = options;
+  const { size, stdioCapBytes = DEFAULT_STDIO_CAP_BYTES, outputFilesCapBytes = DEFAULT_OUTPUT_FILES_CAP_BYTES, timers = realTimers } = options;
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`pool size must be a positive integer, got ${size}`);
   if (!Number.isInteger(stdioCapBytes) || stdioCapBytes < 0) throw new RangeError('stdioCapBytes must be a non-negative integer');
+  if (!Number.isInteger(outputFilesCapBytes) || outputFilesCapBytes < 0) throw new RangeError('outputFilesCapBytes must be a non-negative integer');
 
   const slots: Slot[] = [];
   const queue: Job[] = [];
@@ -172,7 +173,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
 
   async function runOnWorker(slot: Slot, job: Job): Promise<TaskOutcome> {
     const { digest, bytes } = job.module;
-    const request = { digest, task: job.task, stdioCapBytes };
+    const request = { digest, task: job.task, stdioCapBytes, outputFilesCapBytes };
     let raw = await slot.handle.api.run({ ...request, bytes: slot.knownDigests.has(digest) ? null : bytes });
     let reply = parseRunReply(raw);
     if (reply.ok && reply.value.type === 'module_missing') {

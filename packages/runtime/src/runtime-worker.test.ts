@@ -9,7 +9,7 @@ const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 const CAP = 1024 * 1024;
 
 async function runOnce(module: ModuleRef, spec: TaskSpec, cap = CAP): Promise<TaskOutcome> {
-  const reply = await createRuntimeWorker().run({ digest: module.digest, bytes: module.bytes, task: spec, stdioCapBytes: cap });
+  const reply = await createRuntimeWorker().run({ digest: module.digest, bytes: module.bytes, task: spec, stdioCapBytes: cap, outputFilesCapBytes: CAP });
   if (reply.type !== 'outcome') throw new Error('expected an outcome');
   return reply.outcome;
 }
@@ -77,8 +77,16 @@ describe('runtime worker', () => {
     expect(text(outcome.stderr)).toMatch(/no "_start" export/);
   });
 
-  it('reports unknown imports as an error, not a throw', async () => {
-    const outcome = await runOnce(fromWat('(module (import "env" "f" (func)) (memory (export "memory") 1) (func (export "_start")))'), task());
+  it('reports unknown imports as an error that lists them, not a throw', async () => {
+    const wat = '(module (import "env" "f" (func)) (import "x" "g" (global i32)) (memory (export "memory") 1) (func (export "_start")))';
+    const outcome = await runOnce(fromWat(wat), task());
+    expect(outcome.status).toBe('error');
+    expect(text(outcome.stderr)).toMatch(/module imports what the runtime does not provide: env\.f, x\.g$/);
+  });
+
+  it('reports a missing wasi function as an error, not a throw', async () => {
+    const wat = '(module (import "wasi_snapshot_preview1" "nope" (func)) (memory (export "memory") 1) (func (export "_start")))';
+    const outcome = await runOnce(fromWat(wat), task());
     expect(outcome.status).toBe('error');
     expect(text(outcome.stderr)).toMatch(/^cannot start module: /);
   });
@@ -86,7 +94,7 @@ describe('runtime worker', () => {
   it('answers module_missing instead of failing when it lacks the digest', async () => {
     const worker = createRuntimeWorker();
     const noop = exampleFunction('noop');
-    const request = { digest: noop.digest, task: task(), stdioCapBytes: CAP };
+    const request = { digest: noop.digest, task: task(), stdioCapBytes: CAP, outputFilesCapBytes: CAP };
     expect(await worker.run({ ...request, bytes: null })).toEqual({ type: 'module_missing' });
     expect(await worker.run({ ...request, bytes: noop.bytes })).toMatchObject<Partial<RunReply>>({ type: 'outcome', moduleCached: true });
     expect(await worker.run({ ...request, bytes: null })).toMatchObject({ type: 'outcome', outcome: { status: 'ok' } });

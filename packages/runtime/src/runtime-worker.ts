@@ -1,8 +1,10 @@
 import { transfer } from 'comlink';
-import { executeModule } from './execute';
+import { executeModule, type PreparedModule } from './execute';
 import { MODULE_CACHE_ENTRIES } from './limits';
 import { Lru } from './lru';
+import { MEMORY_IMPORT, findImportProblem, readImports } from './module-imports';
 import { describeThrown, failedOutcome } from './outcome';
+import type { TaskOutcome } from './types';
 import { WORKER_PROTOCOL_VERSION, parseRunRequest, type RunReply, type RuntimeWorkerApi } from './worker-messages';
 
 /**
@@ -10,26 +12,26 @@ import { WORKER_PROTOCOL_VERSION, parseRunRequest, type RunReply, type RuntimeWo
  * digest and runs one task at a time. Replies are plain data; nothing throws across the boundary.
  */
 export function createRuntimeWorker(cacheEntries = MODULE_CACHE_ENTRIES): RuntimeWorkerApi {
-  const modules = new Lru<string, WebAssembly.Module>(cacheEntries);
+  const modules = new Lru<string, PreparedModule>(cacheEntries);
 
   async function run(raw: unknown): Promise<RunReply> {
     const request = parseRunRequest(raw);
     if (!request.ok) return { type: 'outcome', outcome: failedOutcome(`bad run request: ${request.error}`, 0), moduleCached: false };
-    const { digest, bytes, task, stdioCapBytes } = request.value;
+    const { digest, bytes, task, stdioCapBytes, outputFilesCapBytes } = request.value;
 
-    let module = modules.get(digest);
-    if (module === undefined) {
+    let prepared = modules.get(digest);
+    if (prepared === undefined) {
       if (bytes === null) return { type: 'module_missing' };
       const started = performance.now();
-      try {
-        module = await WebAssembly.compile(unshared(bytes));
-      } catch (thrown) {
-        const outcome = failedOutcome(`invalid module ${digest}: ${describeThrown(thrown)}`, performance.now() - started);
+      const compiled = await prepare(bytes);
+      if (typeof compiled === 'string') {
+        const outcome = failedOutcome(`invalid module ${digest}: ${compiled}`, performance.now() - started);
         return { type: 'outcome', outcome, moduleCached: false };
       }
-      modules.set(digest, module);
+      prepared = compiled;
+      modules.set(digest, prepared);
     }
-    const outcome = await executeModule(module, task, stdioCapBytes);
+    const outcome = await executeModule(prepared, task, { stdioCapBytes, outputFilesCapBytes });
     return { type: 'outcome', outcome, moduleCached: true };
   }
 
@@ -39,12 +41,31 @@ export function createRuntimeWorker(cacheEntries = MODULE_CACHE_ENTRIES): Runtim
       try {
         const reply = await run(raw);
         // Output buffers are fresh per run, so they can move instead of being copied.
-        return reply.type === 'outcome' ? transfer(reply, [reply.outcome.stdout.buffer, reply.outcome.stderr.buffer]) : reply;
+        return reply.type === 'outcome' ? transfer(reply, transferables(reply.outcome)) : reply;
       } catch (thrown) {
         return { type: 'outcome', outcome: failedOutcome(`runtime worker failure: ${describeThrown(thrown)}`, 0), moduleCached: false };
       }
     },
   };
+}
+
+async function prepare(bytes: Uint8Array): Promise<PreparedModule | string> {
+  try {
+    const module = await WebAssembly.compile(unshared(bytes));
+    const imports = readImports(bytes);
+    const problem = findImportProblem(imports);
+    if (problem !== null) return problem;
+    const memory = imports.find((entry) => entry.module === MEMORY_IMPORT.module && entry.name === MEMORY_IMPORT.name);
+    return { module, memoryImport: memory?.limits ?? null };
+  } catch (thrown) {
+    return describeThrown(thrown);
+  }
+}
+
+function transferables(outcome: TaskOutcome): ArrayBuffer[] {
+  const buffers = [outcome.stdout.buffer, outcome.stderr.buffer, ...Object.values(outcome.files ?? {}).map((file) => file.buffer)];
+  // A buffer listed twice makes postMessage throw; output views never share one, but be sure.
+  return [...new Set(buffers)].filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
 }
 
 // WebAssembly.compile refuses views of a SharedArrayBuffer; bytes that came through postMessage never are.

@@ -14,7 +14,31 @@ export interface TaskSpec {
   /** Guest paths (see `normalizeGuestPath`): relative keys land under /input/. */
   files: Record<string, Uint8Array>;
   timeoutMs: number;
+  /** Seeds `random_get` (SHA-256 of the string); replicas given the same seed see the same bytes. Default ''. */
+  seed?: string;
+  /** Fuel budget for a metered module (one that exports `__tabgrid_fuel`); a non-negative integer. Default 2^62. */
+  fuel?: number;
+  /** Cap on guest linear memory, in 64 KiB pages. Default `DEFAULT_MEMORY_LIMIT_PAGES`. */
+  memoryLimitPages?: number;
+  /**
+   * Directory trees to preopen by guest name, in key order from fd 3. When given they replace the
+   * default "/" (with /input/ and /output/), so `files` must then be empty.
+   */
+  preopens?: Record<string, GuestDir>;
+  /** Return the final state of `preopens` in `TaskOutcome.preopens`. */
+  returnPreopens?: boolean;
 }
+
+/** A directory tree crossing into or out of the sandbox: entry name to entry. */
+export interface GuestDir {
+  [name: string]: GuestEntry;
+}
+
+export type GuestEntry =
+  | { type: 'file'; data: Uint8Array }
+  | { type: 'dir'; entries: GuestDir }
+  /** Stored verbatim; resolved inside the sandbox when followed. */
+  | { type: 'symlink'; target: string };
 
 export type TaskStatus = 'ok' | 'error' | 'timeout' | 'out_of_fuel';
 
@@ -25,11 +49,18 @@ export interface TaskOutcome {
   exitCode: number | null;
   stdout: Uint8Array;
   stderr: Uint8Array;
-  /** stdout or stderr hit the cap and was cut. */
+  /** stdout or stderr hit the cap and was cut, or an output file was left out for the files cap. */
   truncated: boolean;
   durationMs: number;
-  /** Always 0 until fuel metering lands. */
+  /** Fuel the guest consumed; 0 for an unmetered module. Equal on every replica. */
   fuelUsed: number;
+  /**
+   * Regular files the guest left under /output/, by absolute guest path. Always set by the runtime
+   * (empty when there are none); optional only so hand-made outcomes stay valid.
+   */
+  files?: Record<string, Uint8Array>;
+  /** The preopened trees as the guest left them; only when the task asked with `returnPreopens`. */
+  preopens?: Record<string, GuestDir>;
 }
 
 export interface WorkerPool {
@@ -54,5 +85,7 @@ export interface PoolOptions {
   size: number;
   /** Cap for stdout and for stderr, each. Default `DEFAULT_STDIO_CAP_BYTES`. */
   stdioCapBytes?: number;
+  /** Cap on the total bytes of `TaskOutcome.files`. Default `DEFAULT_OUTPUT_FILES_CAP_BYTES`. */
+  outputFilesCapBytes?: number;
   timers?: PoolTimers;
 }

@@ -1,0 +1,69 @@
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from '@playwright/test';
+import { build } from 'vite';
+import type { TaskOutcome } from '../types';
+import { moduleOf, resultOf, taskOf, type ConformanceEngine } from './engines';
+import { fromJson, toJson } from './wire';
+
+export interface ChromiumOptions {
+  /** The browser binary; Playwright's own when undefined. */
+  executablePath: string | undefined;
+  args: string[];
+}
+
+const PAGE_DIR = new URL('./page/', import.meta.url);
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+
+/**
+ * Our runtime in a Chromium Web Worker: the browser pool bundled by Vite into a page served from
+ * 127.0.0.1, driven by Playwright. Building the page takes a second or two, once per engine.
+ */
+export async function chromiumEngine(options: ChromiumOptions): Promise<ConformanceEngine> {
+  const outDir = mkdtempSync(path.join(tmpdir(), 'tabgrid-conformance-'));
+  await build({
+    configFile: false,
+    root: PAGE_DIR.pathname,
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, minify: false, reportCompressedSize: false },
+  });
+  const server = await serve(outDir);
+  const browser = await chromium.launch({ args: options.args, ...(options.executablePath === undefined ? {} : { executablePath: options.executablePath }) });
+  const page = await browser.newPage();
+  const { port } = server.address() as AddressInfo;
+  await page.goto(`http://127.0.0.1:${port}/index.html`);
+  await page.waitForFunction(() => document.title === 'ready');
+  return {
+    name: 'chromium',
+    async run(test) {
+      const request = toJson({ module: moduleOf(test), task: taskOf(test) });
+      const reply = await page.evaluate((text) => window.tabgridRun(text), request);
+      return resultOf(fromJson<TaskOutcome>(reply));
+    },
+    async close() {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(outDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function serve(root: string): Promise<Server> {
+  const server = createServer((request, response) => {
+    const file = path.join(root, path.normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)));
+    if (!file.startsWith(root)) {
+      response.writeHead(403).end();
+      return;
+    }
+    const stream = createReadStream(file);
+    stream.on('error', () => response.writeHead(404).end());
+    stream.on('open', () => {
+      response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      stream.pipe(response);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
