@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchInvokeLatency } from './invoke-latency';
+import { benchRuntime } from './runtime-speed';
 
 const RESULTS = path.resolve(import.meta.dirname, 'results');
 
@@ -15,8 +16,22 @@ function save(name: string, rows: unknown): void {
   console.log(`  → ${path.relative(process.cwd(), file)}`);
 }
 
-const n = Number(process.env.TABGRID_BENCH_N ?? 200);
-console.log(`\nNo-op invoke round trip, POST /v1/invoke → one volunteer tab → result (ms, sequential, n=${n})`);
-const latency = await benchInvokeLatency(n);
-console.table(latency);
-save('invoke-latency', latency);
+// TABGRID_BENCH_ONLY=runtime (or invoke-latency) runs one section.
+const only = process.env.TABGRID_BENCH_ONLY;
+
+if (only === undefined || only === 'invoke-latency') {
+  const n = Number(process.env.TABGRID_BENCH_N ?? 200);
+  console.log(`\nNo-op invoke round trip, POST /v1/invoke → one volunteer tab → result (ms, sequential, n=${n})`);
+  const latency = await benchInvokeLatency(n);
+  console.table(latency);
+  save('invoke-latency', latency);
+}
+
+if (only === undefined || only === 'runtime') {
+  const runs = Number(process.env.TABGRID_BENCH_RUNS ?? 7);
+  console.log(`\nCPU-bound wasm vs native gcc -O2: median of ${runs} interleaved runs after a warm-up (ms; metered = fuel counter injected)`);
+  const { rows, notes } = await benchRuntime(runs);
+  console.table(rows);
+  for (const note of notes) console.log(`  note: ${note}`);
+  save('runtime', rows);
+}
