@@ -12,5 +12,5 @@ export function conformanceDirs(): string[] {
 }
 
 export function ownDirs(): string[] {
-  return [];
+  return [path.join(REPO_ROOT, 'packages/runtime/conformance/tabgrid')];
 }

@@ -1,4 +1,4 @@
-import { WASI, init, type MemFS } from '@wasmer/wasi';
+import { MemFS, WASI, init } from '@wasmer/wasi';
 import type { GuestDir } from '../types';
 import type { ConformanceEngine } from './engines';
 
@@ -11,8 +11,10 @@ export async function wasmerEngine(): Promise<ConformanceEngine> {
       if (Object.values(test.preopens).some(hasSymlink)) return { skip: 'wasmer MemFS cannot hold symlinks' };
       const preopens: Record<string, string> = {};
       for (const name of Object.keys(test.preopens)) preopens[name] = name === '/' ? '/' : `/${name}`;
-      const wasi = new WASI({ args: [`${test.id.split('/').pop()}.wasm`, ...test.args], env: test.env, preopens });
-      for (const [name, tree] of Object.entries(test.preopens)) writeTree(wasi.fs, preopens[name] ?? '/', tree);
+      // Preopened directories must exist in its MemFS before the WASI state is built.
+      const fs = new MemFS();
+      for (const [name, tree] of Object.entries(test.preopens)) writeTree(fs, preopens[name] ?? '/', tree);
+      const wasi = new WASI({ args: [`${test.id.split('/').pop()}.wasm`, ...test.args], env: test.env, preopens, fs });
       let exitCode: number | null;
       let trap = '';
       try {
