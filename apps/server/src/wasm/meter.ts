@@ -89,7 +89,29 @@ export function meterFunction(body: Uint8Array, params: number, ctx: MeterContex
   return { body: w.finish(), charges };
 }
 
-/** Decides where charges, checks, flushes and reloads go, and what each segment costs. */
+interface Frame {
+  kind: 'function' | 'block' | 'loop' | 'if';
+  /** The segment that was running when the construct began (DEAD if none). */
+  before: number;
+  /** Some branch targets this construct's label. */
+  targeted: boolean;
+  /** Control may leave the construct other than through its `end`, or a call (an observation point) is inside. */
+  escapes: boolean;
+}
+
+const DEAD = -1;
+
+/**
+ * Decides where charges, checks, flushes and reloads go, and what each segment costs.
+ *
+ * Fewer charges, same counts: the code after an `end` does not always need a charge of its own.
+ * - After a loop's `end`, and after a block no branch targets, control only falls through: the code
+ *   continues the segment that reached the `end`.
+ * - After a block, `if` or loop that control cannot leave except through its `end` and that
+ *   contains no call: the code after it runs exactly once each time the code before it runs, so
+ *   its cost is added to the segment before the construct (no call means nothing observes the
+ *   count in between; a fuel trap inside may come earlier, but the total is the same).
+ */
 function plan(instructions: readonly Instruction[], ctx: MeterContext): { patches: Map<number, Patch[]>; costs: number[] } {
   const patches = new Map<number, Patch[]>();
   const add = (at: number, p: Patch) => {
@@ -98,47 +120,61 @@ function plan(instructions: readonly Instruction[], ctx: MeterContext): { patche
     else patches.set(at, [p]);
   };
   const costs: number[] = [];
-  const DEAD = -1;
   const open = (at: number, op: 'entry' | 'charge' | 'chargeCheck'): number => {
     costs.push(0);
     add(at, { op, segment: costs.length - 1 });
     return costs.length - 1;
   };
+  const escapeAll = () => {
+    for (const f of frames) f.escapes = true;
+  };
 
   let segment = open(0, 'entry');
-  let depth = 1; // open control frames, the function body included
+  const frames: Frame[] = [{ kind: 'function', before: DEAD, targeted: false, escapes: false }];
   const last = instructions.length - 1;
   for (let i = 0; i <= last; i++) {
     const ins = instructions[i]!;
     const countsOne = ins.kind !== 'block' && ins.kind !== 'loop' && ins.kind !== 'else' && ins.kind !== 'end';
     if (countsOne && segment !== DEAD) costs[segment]!++;
-    const returnsFromFunction = (ins.targets ?? []).some((d) => d === depth - 1);
+    let returnsFromFunction = false;
+    for (const depth of ins.targets !== undefined && ins.kind.startsWith('br') ? ins.targets : []) {
+      const target = frames.length - 1 - depth;
+      if (target < 0) throw malformed(`branch depth ${depth} out of range`);
+      frames[target]!.targeted = true;
+      for (let j = target + 1; j < frames.length; j++) frames[j]!.escapes = true;
+      if (target === 0) returnsFromFunction = true;
+    }
     switch (ins.kind) {
       case 'plain':
         break;
       case 'block':
-        depth++;
+        frames.push({ kind: 'block', before: segment, targeted: false, escapes: false });
         break;
       case 'loop':
-        depth++;
+        frames.push({ kind: 'loop', before: segment, targeted: false, escapes: false });
         segment = open(i + 1, 'chargeCheck');
         break;
       case 'if':
-        depth++;
+        frames.push({ kind: 'if', before: segment, targeted: false, escapes: false });
         segment = open(i + 1, 'charge');
         break;
       case 'else':
         segment = open(i + 1, 'charge');
         break;
-      case 'end':
-        depth--;
-        if (depth === 0) {
+      case 'end': {
+        const frame = frames.pop()!;
+        if (frame.kind === 'function') {
           if (i !== last) throw malformed('code after the end of a function body');
           add(i, { op: 'flushCheck' });
+        } else if (!frame.escapes && frame.before !== DEAD) {
+          segment = frame.before;
+        } else if (frame.kind === 'loop' || (frame.kind === 'block' && !frame.targeted)) {
+          // falls through only: `segment` continues
         } else {
           segment = open(i + 1, 'charge');
         }
         break;
+      }
       case 'br_if':
         if (returnsFromFunction) add(i, { op: 'flushCheck' });
         segment = open(i + 1, 'charge');
@@ -149,15 +185,18 @@ function plan(instructions: readonly Instruction[], ctx: MeterContext): { patche
         segment = DEAD;
         break;
       case 'return':
+        escapeAll();
         add(i, { op: 'flushCheck' });
         segment = DEAD;
         break;
       case 'unreachable':
+        escapeAll();
         add(i, { op: 'flush' });
         segment = DEAD;
         break;
       case 'call':
       case 'call_indirect': {
+        escapeAll();
         // A table may hold imports, so an indirect call may reach the host: check before it.
         const host = ins.kind === 'call_indirect' || ins.targets![0]! < ctx.importedFunctions;
         add(i, { op: host ? 'flushCheck' : 'flush' });
@@ -167,6 +206,7 @@ function plan(instructions: readonly Instruction[], ctx: MeterContext): { patche
       }
       case 'return_call':
       case 'return_call_indirect': {
+        escapeAll();
         const host = ins.kind === 'return_call_indirect' || ins.targets![0]! < ctx.importedFunctions;
         add(i, { op: host ? 'flushCheck' : 'flush' });
         segment = DEAD;
@@ -174,7 +214,7 @@ function plan(instructions: readonly Instruction[], ctx: MeterContext): { patche
       }
     }
   }
-  if (depth !== 0) throw malformed('a function body ends inside a block');
+  if (frames.length !== 0) throw malformed('a function body ends inside a block');
   return { patches, costs };
 }
 

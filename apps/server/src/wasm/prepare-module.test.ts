@@ -131,6 +131,28 @@ describe('fuel', () => {
     }
   });
 
+  it('counts exactly where charges are merged: code after an if, a block and a loop', async () => {
+    const bytes = fromWat(`(module
+      (memory (export "memory") 1)
+      (func (export "_start") (local $i i32) (local $n i32)
+        (loop $l
+          (if (i32.and (local.get $i) (i32.const 1))
+            (then (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+          (block $b
+            (br_if $b (i32.gt_u (local.get $i) (i32.const 5)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 1))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (i32.const 10))))
+        (drop (local.get $n))))`);
+    const p = await prepareModule(bytes, { maxInitialPages: 1 });
+    const result = await runWasi(p.bytes, { memory: p.memory, fuel: 1000n });
+    // per iteration: if's test 4, block's br_if 4, i++ 4, back-edge br_if 4; odd i: then arm 4; i <= 5: 4
+    expect(fuelUsed(1000n, result.remaining)).toBe(BigInt(10 * 16 + 5 * 4 + 6 * 4 + 2));
+    const exact = await runWasi(p.bytes, { memory: p.memory, fuel: 206n });
+    expect([exact.trap, exact.remaining]).toEqual([null, 0n]);
+    expect((await runWasi(p.bytes, { memory: p.memory, fuel: 205n })).remaining).toBeLessThan(0n);
+  });
+
   it('counts calls, returns, br_table and indirect calls exactly, and stops runaway recursion', async () => {
     const bytes = fromWat(`(module
       (type $t (func (param i32) (result i32)))
