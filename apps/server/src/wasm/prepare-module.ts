@@ -112,7 +112,8 @@ function readShape(sections: readonly Section[]): ModuleShape {
           } else if (kind === 2) {
             skipLimits(r);
           } else {
-            r.skip(2); // tag
+            r.byte(); // tag: attribute, type index
+            r.u32();
           }
         }
         break;
@@ -149,7 +150,10 @@ function importMemory(sections: Section[], maxInitialPages: number): { limits: M
       else if (kind === 1) {
         r.byte();
         skipLimits(r);
-      } else r.skip(2);
+      } else {
+        r.byte();
+        r.u32();
+      }
     }
   }
   const memIndex = sections.findIndex((x) => x.id === SECTION.memory);
