@@ -73,3 +73,40 @@ export const floodWat = (chunks: number): ModuleRef =>
         (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $more (i32.lt_u (local.get $i) (i32.const ${chunks}))))))`);
+
+/**
+ * A module metered the way the server's instrumenter does it: a mutable i64 `__tabgrid_fuel`,
+ * decremented per block, `unreachable` once it goes below zero. Runs `iterations` loop blocks
+ * of cost 1 each, plus one entry block of cost 1, so it uses `iterations + 1` fuel.
+ */
+export const meteredLoopWat = (iterations: number): ModuleRef =>
+  fromWat(`(module
+    (global $fuel (export "__tabgrid_fuel") (mut i64) (i64.const 0))
+    (memory (export "memory") 1)
+    (func $charge (param $cost i64)
+      (global.set $fuel (i64.sub (global.get $fuel) (local.get $cost)))
+      (if (i64.lt_s (global.get $fuel) (i64.const 0)) (then unreachable)))
+    (func (export "_start") (local $i i32)
+      (call $charge (i64.const 1))
+      (loop $more
+        (call $charge (i64.const 1))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $more (i32.lt_u (local.get $i) (i32.const ${iterations}))))))`);
+
+/**
+ * Takes its memory as `tabgrid.memory` (declared `initial`..`maximum`), grows it one page at a
+ * time until memory.grow fails, and exits with the number of pages it ended with.
+ */
+export const importedMemoryWat = (initial: number, maximum?: number): ModuleRef =>
+  fromWat(`(module
+    (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+    (import "tabgrid" "memory" (memory ${initial}${maximum === undefined ? '' : ` ${maximum}`}))
+    (export "memory" (memory 0))
+    (func (export "_start")
+      (loop $grow
+        (br_if $grow (i32.ne (memory.grow (i32.const 1)) (i32.const -1))))
+      (call $proc_exit (memory.size))))`);
+
+export function conformanceProgram(name: string): ModuleRef {
+  return moduleRef(new Uint8Array(readFileSync(new URL(`../conformance/programs/${name}.wasm`, import.meta.url))));
+}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { build } from 'vite';
-import type { TaskOutcome } from '../types';
+import type { ModuleRef, TaskOutcome, TaskSpec } from '../types';
 import { moduleOf, resultOf, taskOf, type ConformanceEngine } from './engines';
 import { fromJson, toJson } from './wire';
 
@@ -22,7 +22,12 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
  * Our runtime in a Chromium Web Worker: the browser pool bundled by Vite into a page served from
  * 127.0.0.1, driven by Playwright. Building the page takes a second or two, once per engine.
  */
-export async function chromiumEngine(options: ChromiumOptions): Promise<ConformanceEngine> {
+export interface ChromiumEngine extends ConformanceEngine {
+  /** Any task through the page's browser pool. */
+  runTask(module: ModuleRef, task: TaskSpec): Promise<TaskOutcome>;
+}
+
+export async function chromiumEngine(options: ChromiumOptions): Promise<ChromiumEngine> {
   const outDir = mkdtempSync(path.join(tmpdir(), 'tabgrid-conformance-'));
   await build({
     configFile: false,
@@ -36,13 +41,14 @@ export async function chromiumEngine(options: ChromiumOptions): Promise<Conforma
   const { port } = server.address() as AddressInfo;
   await page.goto(`http://127.0.0.1:${port}/index.html`);
   await page.waitForFunction(() => document.title === 'ready');
+  const runTask = async (module: ModuleRef, task: TaskSpec): Promise<TaskOutcome> => {
+    const reply = await page.evaluate((text) => window.tabgridRun(text), toJson({ module, task }));
+    return fromJson<TaskOutcome>(reply);
+  };
   return {
     name: 'chromium',
-    async run(test) {
-      const request = toJson({ module: moduleOf(test), task: taskOf(test) });
-      const reply = await page.evaluate((text) => window.tabgridRun(text), request);
-      return resultOf(fromJson<TaskOutcome>(reply));
-    },
+    runTask,
+    run: async (test) => resultOf(await runTask(moduleOf(test), taskOf(test))),
     async close() {
       await browser.close();
       await new Promise((resolve) => server.close(resolve));

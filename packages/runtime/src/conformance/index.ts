@@ -4,9 +4,9 @@ import { judge, type Verdict } from './judge';
 import { formatReport, totals, type ConformanceRow } from './report';
 import { loadSuite } from './suite';
 
-export { chromiumEngine, type ChromiumOptions } from './engine-chromium';
+export { chromiumEngine, type ChromiumEngine, type ChromiumOptions } from './engine-chromium';
 export { wasmerEngine } from './engine-wasmer';
-export { poolEngine, type ConformanceEngine } from './engines';
+export { moduleOf, poolEngine, type ConformanceEngine } from './engines';
 export { formatReport, totals, type ConformanceRow } from './report';
 export { loadSuite, type ConformanceTest } from './suite';
 export { conformanceDirs } from './dirs';
