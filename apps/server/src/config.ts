@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { LIMITS } from '@tabgrid/protocol';
 
 export interface ServerConfig {
   port: number;
@@ -15,6 +16,8 @@ export interface ServerConfig {
   /** How long an invoke may wait in the queue for a node before it fails with no_capacity. */
   queueTimeoutMs: number;
   maxModuleBytes: number;
+  /** Ceilings for per-function defaults and per-invoke limits. */
+  limits: { maxTimeoutMs: number; maxMemoryMb: number; maxFuel: number };
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -50,5 +53,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = proc
     heartbeatMs: intFromEnv(env, 'TABGRID_HEARTBEAT_MS', 2_000),
     queueTimeoutMs: intFromEnv(env, 'TABGRID_QUEUE_TIMEOUT_MS', 60_000),
     maxModuleBytes: intFromEnv(env, 'TABGRID_MAX_MODULE_BYTES', 32 * 1024 * 1024),
+    limits: {
+      maxTimeoutMs: intFromEnv(env, 'TABGRID_MAX_TIMEOUT_MS', LIMITS.maxTimeoutMs),
+      maxMemoryMb: intFromEnv(env, 'TABGRID_MAX_MEMORY_MB', 1024),
+      maxFuel: intFromEnv(env, 'TABGRID_MAX_FUEL', Number.MAX_SAFE_INTEGER),
+    },
   };
 }

@@ -9,6 +9,7 @@ import { loadConfig } from './config';
 import { startServer, type RunningServer } from './server';
 
 const FUNCTIONS = path.resolve(import.meta.dirname, '../../../public/functions');
+const PROGRAMS = path.resolve(import.meta.dirname, '../../../packages/runtime/conformance/programs');
 const API_KEY = 'test-key-123';
 
 function startVolunteer(url: string, region: string, nodeId: string) {
@@ -46,9 +47,9 @@ async function api(server: RunningServer, method: string, route: string, body?: 
   return { status: response.status, json: text ? (JSON.parse(text) as unknown) : undefined };
 }
 
-async function upload(server: RunningServer, name: string) {
-  const bytes = fs.readFileSync(path.join(FUNCTIONS, `${name}.wasm`));
-  return api(server, 'POST', `/v1/functions?name=${name}&version=1`, new Uint8Array(bytes), {
+async function upload(server: RunningServer, name: string, dir = FUNCTIONS, query = '') {
+  const bytes = fs.readFileSync(path.join(dir, `${name}.wasm`));
+  return api(server, 'POST', `/v1/functions?name=${name}&version=1${query}`, new Uint8Array(bytes), {
     'Content-Type': 'application/wasm',
   });
 }
@@ -74,7 +75,10 @@ describe('orchestrator with relayed Node volunteers', () => {
       ...loadConfig({ TABGRID_DATA: dataDir, TABGRID_API_KEY: API_KEY, PORT: '0', HOST: '127.0.0.1', TABGRID_QUEUE_TIMEOUT_MS: '3000' }),
       webDir: path.join(dataDir, 'no-web'),
     });
-    for (const name of ['hello', 'primes', 'inspect', 'spin', 'noop']) expect((await upload(server, name)).status).toBe(201);
+    for (const name of ['hello', 'primes', 'inspect', 'spin', 'noop', 'alloc']) {
+      expect((await upload(server, name)).status).toBe(201);
+    }
+    expect((await upload(server, 'clocks', PROGRAMS)).status).toBe(201);
   });
 
   afterAll(async () => {
@@ -117,6 +121,58 @@ describe('orchestrator with relayed Node volunteers', () => {
       stdout: 'arg[0]=inspect\narg[1]=--read\narg[2]=/input/a.txt\narg[3]=--exit\narg[4]=3\nenv GREETING=hi\nfile /input/a.txt: file body\n',
       stderr: 'inspect done\n',
     });
+  });
+
+  it('meters fuel identically on every replica and stops a function that runs out', async () => {
+    const res = await api(server, 'POST', '/v1/invoke', { function: 'primes', args: ['10000'], replicas: 2 });
+    const body = res.json as { status: string; fuelUsed: number; verified: boolean };
+    expect(body).toMatchObject({ status: 'ok', verified: true });
+    expect(body.fuelUsed).toBeGreaterThan(10_000);
+    const again = await api(server, 'POST', '/v1/invoke', { function: 'primes', args: ['10000'] });
+    expect((again.json as { fuelUsed: number }).fuelUsed).toBe(body.fuelUsed);
+    const starved = await api(server, 'POST', '/v1/invoke', { function: 'primes', args: ['10000'], fuel: 1000 });
+    expect(starved.json).toMatchObject({ status: 'out_of_fuel', exitCode: null, fuelUsed: 1000 });
+  });
+
+  it('runs deterministically: virtual clocks, seeded randomness, output files', async () => {
+    const first = (await api(server, 'POST', '/v1/invoke', { function: 'clocks' })).json as {
+      stdout: string;
+      files: Record<string, string>;
+      fuelUsed: number;
+    };
+    const second = (await api(server, 'POST', '/v1/invoke', { function: 'clocks', replicas: 2 })).json as typeof first & {
+      verified: boolean;
+    };
+    expect(first.stdout).toMatch(/^realtime \d+\.\d{9} monotonic/);
+    expect(second).toMatchObject({ stdout: first.stdout, fuelUsed: first.fuelUsed, verified: true });
+    expect(Buffer.from(first.files['/output/result.txt'] ?? '', 'base64').toString()).toBe(first.stdout);
+    expect(second.files).toEqual(first.files);
+  });
+
+  it('caps guest memory per invoke', async () => {
+    const small = (await api(server, 'POST', '/v1/invoke', { function: 'alloc', memoryMb: 16 })).json as { stdout: string };
+    const larger = (await api(server, 'POST', '/v1/invoke', { function: 'alloc', memoryMb: 48 })).json as { stdout: string };
+    const mib = (text: string) => Number(/allocated (\d+) MiB/.exec(text)?.[1]);
+    expect(mib(small.stdout)).toBeGreaterThan(8);
+    expect(mib(small.stdout)).toBeLessThan(16);
+    expect(mib(larger.stdout)).toBeGreaterThan(32);
+    expect(mib(larger.stdout)).toBeLessThan(48);
+    expect(await api(server, 'POST', '/v1/invoke', { function: 'alloc', memoryMb: 999_999 })).toMatchObject({
+      status: 400,
+      json: { error: { code: 'bad_request', message: expect.stringContaining('memoryMb') } },
+    });
+  });
+
+  it('downloads each module to a node once', async () => {
+    const stats = async () =>
+      ((await api(server, 'GET', '/v1/stats')).json as { moduleDownloads: { byDigest: Record<string, number> } })
+        .moduleDownloads.byDigest;
+    const before = await stats();
+    for (let i = 0; i < 6; i++) await api(server, 'POST', '/v1/invoke', { function: 'noop', region: 'us' });
+    const after = await stats();
+    const grew = Object.keys(after).filter((d) => after[d] !== before[d]);
+    expect(grew.length).toBeLessThanOrEqual(1);
+    for (const digest of grew) expect(after[digest]).toBe(1);
   });
 
   it('honours a region constraint', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { LIMITS } from '@tabgrid/protocol';
 import { Scheduler } from '@tabgrid/scheduler';
 import { resolveApiKey } from './api-key';
 import type { ServerConfig } from './config';
@@ -11,6 +12,8 @@ import { Signaling } from './nodes/signaling';
 import { openDatabase } from './store/database';
 import { createSqliteFunctionStore } from './store/function-store';
 import { ModuleFiles } from './store/module-files';
+import { ServerStats } from './stats';
+import { prepareModule } from './wasm/prepare-module';
 
 export interface RunningServer {
   url: string;
@@ -68,6 +71,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     dispatcher,
     hub,
     maxModuleBytes: config.maxModuleBytes,
+    limits: config.limits,
+    stats: new ServerStats(),
+    prepareModule: async (bytes) => {
+      const prepared = await prepareModule(new Uint8Array(bytes), {
+        maxInitialPages: config.limits.maxMemoryMb * LIMITS.pagesPerMb,
+      });
+      return { bytes: prepared.bytes, memoryInitialPages: prepared.memory.initialPages };
+    },
     now,
     webDir: config.webDir,
   });

@@ -13,6 +13,7 @@ const result = {
   nodes: ['n1'],
   verified: true,
   truncated: false,
+  files: {},
 };
 
 async function rejection(p: Promise<unknown>): Promise<TabgridApiError> {

@@ -43,7 +43,7 @@ describe('response parsers', () => {
 
   it('accepts a null exit code and a missing truncated flag', () => {
     const raw = { status: 'timeout', exitCode: null, stdout: '', stderr: '', fuelUsed: 0, durationMs: 100, nodes: [], verified: false };
-    expect(parseInvokeResult(raw)).toEqual({ ...raw, truncated: false });
+    expect(parseInvokeResult(raw)).toEqual({ ...raw, truncated: false, files: {} });
   });
 
   it('rejects node ids that are not strings', () => {

@@ -98,7 +98,17 @@ export function parseInvokeResult(raw: unknown, what = 'body'): InvokeResult {
     verified: bool(o, 'verified', what),
     // Not in the DESIGN.md v1 table; absent means the server did not cut the output.
     truncated: o.truncated === undefined ? false : bool(o, 'truncated', what),
+    files: o.files === undefined ? {} : stringRecord(o.files, `${what}.files`),
   };
+}
+
+function stringRecord(raw: unknown, what: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(obj(raw, what))) {
+    if (typeof value !== 'string') bad(`${what}.${key} must be a string`);
+    out[key] = value;
+  }
+  return out;
 }
 
 export function parseNodeInfo(raw: unknown, what = 'body'): NodeInfo {

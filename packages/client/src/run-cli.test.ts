@@ -27,6 +27,7 @@ const invokeResult = {
   nodes: ['n1'],
   verified: false,
   truncated: false,
+  files: {},
 };
 
 describe('runCli', () => {

@@ -30,7 +30,7 @@ class FakePool implements WorkerPool {
   runs: { module: ModuleRef; task: TaskSpec }[] = [];
   run(module: ModuleRef, task: TaskSpec, signal?: AbortSignal): Promise<TaskOutcome> {
     this.runs.push({ module, task });
-    const base = { exitCode: 0, stderr: new Uint8Array(), truncated: false, durationMs: 1, fuelUsed: 0 };
+    const base = { exitCode: 0, stderr: new Uint8Array(), truncated: false, durationMs: 1, fuelUsed: 0, files: {} };
     if (task.programName === 'spin') {
       return new Promise((resolve) =>
         signal?.addEventListener('abort', () => resolve({ ...base, status: 'error', exitCode: null, stdout: new Uint8Array() })),
@@ -72,6 +72,9 @@ async function setup(fetchModule = async () => MODULE) {
     stdin: utf8ToBase64(stdin),
     files: { 'a.txt': utf8ToBase64('x') },
     timeoutMs: 1000,
+    fuel: null,
+    memoryLimitPages: 1024,
+    seed: 'seed',
   });
   return { link, pool, events, session, task, downloads: () => downloads };
 }

@@ -121,6 +121,9 @@ export class AgentSession {
         stdin: base64ToBytes(task.stdin),
         files,
         timeoutMs: task.timeoutMs,
+        memoryLimitPages: task.memoryLimitPages,
+        seed: task.seed,
+        ...(task.fuel === null ? {} : { fuel: task.fuel }),
       },
       controller.signal,
     );
@@ -153,5 +156,6 @@ function toWire(o: TaskOutcome) {
     truncated: o.truncated,
     durationMs: o.durationMs,
     fuelUsed: o.fuelUsed,
+    files: Object.fromEntries(Object.entries(o.files ?? {}).map(([path, bytes]) => [path, bytesToBase64(bytes)])),
   };
 }

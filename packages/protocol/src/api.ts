@@ -40,6 +40,7 @@ export interface TaskOptions {
   replicas?: number;
   timeoutMs?: number;
   fuel?: number;
+  memoryMb?: number;
   region?: string;
 }
 
@@ -56,7 +57,10 @@ export interface InvokeResult {
   durationMs: number;
   nodes: string[];
   verified: boolean;
+  /** stdout, stderr or output files hit their cap and were cut. */
   truncated: boolean;
+  /** What the guest wrote under /output/: guest path → base64. */
+  files: Record<string, string>;
 }
 
 export type NodeState = 'connecting' | 'idle' | 'busy' | 'offline';
@@ -139,6 +143,8 @@ function parseTaskOptions(o: Obj, what: string): TaskOptions {
   if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
   const fuel = optInt(o, 'fuel', what, 1, LIMITS.maxFuel);
   if (fuel !== undefined) options.fuel = fuel;
+  const memoryMb = optInt(o, 'memoryMb', what, 1, LIMITS.maxMemoryMb);
+  if (memoryMb !== undefined) options.memoryMb = memoryMb;
   const region = optStr(o, 'region', what, LIMITS.maxRegionLength);
   if (region !== undefined) options.region = region;
   return options;

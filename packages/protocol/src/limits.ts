@@ -14,6 +14,10 @@ export const LIMITS = {
   maxTimeoutMs: 10 * 60 * 1000,
   defaultTimeoutMs: 30_000,
   maxFuel: Number.MAX_SAFE_INTEGER,
+  maxMemoryMb: 4096,
+  defaultMemoryMb: 256,
+  /** WebAssembly pages are 64 KiB. */
+  pagesPerMb: 16,
   maxRegionLength: 64,
   maxOutputBytes: 16 * 1024 * 1024,
   /** Largest reassembled message on a data channel or relay socket. */

@@ -31,6 +31,8 @@ export interface TaskOutcomeWire {
   truncated: boolean;
   durationMs: number;
   fuelUsed: number;
+  /** Files written under /output/: guest path → base64. */
+  files: Record<string, string>;
 }
 
 export interface ResultMessage {

@@ -56,7 +56,16 @@ describe('parseNodeToServer', () => {
     const raw = {
       type: 'result',
       taskId: 'task-1',
-      outcome: { status: 'timeout', exitCode: null, stdout: '', stderr: 'aGk=', truncated: false, durationMs: 5, fuelUsed: 0 },
+      outcome: {
+        status: 'timeout',
+        exitCode: null,
+        stdout: '',
+        stderr: 'aGk=',
+        truncated: false,
+        durationMs: 5,
+        fuelUsed: 0,
+        files: { '/output/a.txt': 'aGk=' },
+      },
     };
     expect(parseNodeToServer(raw)).toEqual(raw);
   });
@@ -74,11 +83,23 @@ describe('parseServerToNode', () => {
       stdin: 'aGk=',
       files: { 'in.txt': 'aGk=' },
       timeoutMs: 1000,
+      fuel: null,
+      memoryLimitPages: 4096,
+      seed: 'abc',
     },
   };
 
   it('accepts an assignment', () => {
     expect(parseServerToNode(assign)).toEqual(assign);
+  });
+
+  it('rejects output files that are not base64 or too many', () => {
+    const outcome = { status: 'ok', exitCode: 0, stdout: '', stderr: '', truncated: false, durationMs: 1, fuelUsed: 0 };
+    const files = Object.fromEntries(Array.from({ length: 1025 }, (_, i) => [`/output/${i}`, '']));
+    expect(codeOf(() => parseNodeToServer({ type: 'result', taskId: 't', outcome: { ...outcome, files } }))).toBe('bad_request');
+    expect(
+      codeOf(() => parseNodeToServer({ type: 'result', taskId: 't', outcome: { ...outcome, files: { '/output/a': '%%' } } })),
+    ).toBe('bad_request');
   });
 
   it('rejects a malformed digest and unknown refusal codes', () => {

@@ -3,6 +3,7 @@ import { isErrorCode } from './errors';
 import {
   asObject,
   base64,
+  base64DecodedLength,
   bool,
   fail,
   int,
@@ -32,6 +33,23 @@ export function isNodeId(value: string): boolean {
   return NODE_ID.test(value);
 }
 
+/** path → base64, bounded in entries, path length and total decoded size. */
+function base64Record(raw: unknown, what: string, maxTotalBytes: number): Record<string, string> {
+  const o = asObject(raw, what);
+  const out: Record<string, string> = {};
+  let total = 0;
+  const paths = Object.keys(o);
+  if (paths.length > 1024) fail(`${what} has more than 1024 entries`);
+  for (const path of paths) {
+    if (path.length === 0 || path.length > LIMITS.maxPathLength) fail(`${what} has a path of invalid length`);
+    const b64 = base64(o, path, what, maxTotalBytes);
+    total += base64DecodedLength(b64);
+    if (total > maxTotalBytes) fail(`${what} is larger than ${maxTotalBytes} bytes in total`);
+    out[path] = b64;
+  }
+  return out;
+}
+
 function parseOutcome(raw: unknown): TaskOutcomeWire {
   const o = asObject(raw, 'result.outcome');
   const what = 'result.outcome';
@@ -44,6 +62,7 @@ function parseOutcome(raw: unknown): TaskOutcomeWire {
     truncated: bool(o, 'truncated', what),
     durationMs: num(o, 'durationMs', what, 0, 24 * 3600 * 1000),
     fuelUsed: int(o, 'fuelUsed', what, 0, Number.MAX_SAFE_INTEGER),
+    files: base64Record(o.files, `${what}.files`, LIMITS.maxOutputBytes),
   };
 }
 
@@ -83,9 +102,6 @@ function parseAssignment(raw: unknown): TaskAssignment {
   const what = 'assign.task';
   const moduleDigest = str(o, 'moduleDigest', what, 80);
   if (!DIGEST.test(moduleDigest)) fail(`${what}.moduleDigest must be sha256:<64 hex>`);
-  const files = asObject(o.files, `${what}.files`);
-  const parsedFiles: Record<string, string> = {};
-  for (const path of Object.keys(files)) parsedFiles[path] = base64(files, path, `${what}.files`, LIMITS.maxFilesBytes);
   return {
     taskId: taskId(o, what),
     functionName: str(o, 'functionName', what, 64),
@@ -97,8 +113,11 @@ function parseAssignment(raw: unknown): TaskAssignment {
       maxValueLen: LIMITS.maxEnvValueLength,
     }),
     stdin: base64(o, 'stdin', what, LIMITS.maxStdinBytes),
-    files: parsedFiles,
+    files: base64Record(o.files, `${what}.files`, LIMITS.maxFilesBytes),
     timeoutMs: int(o, 'timeoutMs', what, 1, LIMITS.maxTimeoutMs),
+    fuel: o.fuel === null ? null : int(o, 'fuel', what, 1, LIMITS.maxFuel),
+    memoryLimitPages: int(o, 'memoryLimitPages', what, 1, 65536),
+    seed: str(o, 'seed', what, 128),
   };
 }
 

@@ -28,6 +28,12 @@ export interface TaskAssignment {
   /** guest path → base64 */
   files: Record<string, string>;
   timeoutMs: number;
+  /** Instruction budget for a metered module; null = the runtime's default (effectively unlimited). */
+  fuel: number | null;
+  /** Cap for the guest's linear memory, in 64 KiB pages. */
+  memoryLimitPages: number;
+  /** Seeds the guest's random_get stream: the same task always sees the same "randomness". */
+  seed: string;
 }
 
 export interface AssignMessage {

@@ -1,18 +1,16 @@
 import {
   base64ToUtf8,
   TabgridError,
-  type FunctionInfo,
   type InvokeResult,
   type ServerToNode,
-  type TaskAssignment,
   type TaskOutcomeWire,
 } from '@tabgrid/protocol';
 import type { NodeFailureOutcome, NodeSpec, Scheduler } from '@tabgrid/scheduler';
+import type { Assignment } from './task-builder';
 import { decide, isDecided, type ReplicaOutcome } from './verify';
 
 export interface TaskRequest {
-  fn: FunctionInfo;
-  assignment: Omit<TaskAssignment, 'taskId'>;
+  assignment: Assignment;
   replicas: number;
   region: string | undefined;
 }
@@ -165,6 +163,7 @@ export class Dispatcher {
       nodes: v.nodes,
       verified: v.verified,
       truncated: o.truncated,
+      files: o.files,
     };
   }
 

@@ -16,8 +16,12 @@ export interface Verdict {
 /** What replicas must agree on: everything the function produced, not how long it took. */
 export function outputDigest(o: TaskOutcomeWire): string {
   return createHash('sha256')
-    .update(JSON.stringify([o.status, o.exitCode, o.stdout, o.stderr, o.truncated, o.fuelUsed]))
+    .update(JSON.stringify([o.status, o.exitCode, o.stdout, o.stderr, o.truncated, o.fuelUsed, sortedFiles(o.files)]))
     .digest('hex');
+}
+
+function sortedFiles(files: Record<string, string>): [string, string][] {
+  return Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 /**

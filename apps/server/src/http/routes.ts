@@ -3,20 +3,18 @@ import {
   DIGEST,
   FUNCTION_NAME,
   FUNCTION_VERSION,
-  LIMITS,
   parseFunctionRef,
   parseInvokeRequest,
   TabgridError,
-  utf8ToBase64,
-  type FunctionInfo,
   type InvokeRequest,
   type UploadedFunction,
 } from '@tabgrid/protocol';
-import { normalizeGuestPath } from '@tabgrid/runtime';
 import type { Dispatcher } from '../dispatch/dispatcher';
+import { buildAssignment, type ServerLimits } from '../dispatch/task-builder';
 import type { NodeHub } from '../nodes/node-hub';
-import type { FunctionStore } from '../store/function-store';
-import { ModuleFiles } from '../store/module-files';
+import { toInfo, type FunctionLimits, type FunctionStore } from '../store/function-store';
+import type { ModuleFiles } from '../store/module-files';
+import type { ServerStats } from '../stats';
 import { validateModule } from '../wasm/validate-module';
 import { bearerToken, requireApiKey } from './auth';
 import { sendError } from './errors';
@@ -28,6 +26,10 @@ export interface RouteDeps {
   dispatcher: Dispatcher;
   hub: NodeHub;
   maxModuleBytes: number;
+  stats: ServerStats;
+  limits: ServerLimits;
+  /** Turns an uploaded module into the one nodes run (fuel metering, imported memory). */
+  prepareModule: (bytes: Uint8Array) => Promise<{ bytes: Uint8Array; memoryInitialPages: number }>;
   now: () => number;
 }
 
@@ -36,16 +38,25 @@ function queryString(query: unknown, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function checkedFiles(files: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [path, b64] of Object.entries(files ?? {})) {
-    try {
-      out[normalizeGuestPath(path)] = b64;
-    } catch (error) {
-      throw new TabgridError('bad_request', `files: ${(error as Error).message}`);
-    }
+function queryLimit(query: unknown, key: keyof FunctionLimits, max: number): number | undefined {
+  const raw = queryString(query, key);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new TabgridError('bad_request', `query parameter "${key}" must be an integer between 1 and ${max}`);
   }
-  return out;
+  return value;
+}
+
+function uploadDefaults(query: unknown, limits: ServerLimits): FunctionLimits {
+  const defaults: FunctionLimits = {};
+  const timeoutMs = queryLimit(query, 'timeoutMs', limits.maxTimeoutMs);
+  if (timeoutMs !== undefined) defaults.timeoutMs = timeoutMs;
+  const memoryMb = queryLimit(query, 'memoryMb', limits.maxMemoryMb);
+  if (memoryMb !== undefined) defaults.memoryMb = memoryMb;
+  const fuel = queryLimit(query, 'fuel', limits.maxFuel);
+  if (fuel !== undefined) defaults.fuel = fuel;
+  return defaults;
 }
 
 export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
@@ -64,15 +75,25 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!(body instanceof Buffer)) {
       return sendError(reply, 'invalid_wasm', 'send the module bytes as the raw body, with Content-Type: application/wasm');
     }
+    const defaults = uploadDefaults(request.query, deps.limits);
     validateModule(body, deps.maxModuleBytes);
+    const prepared = await deps.prepareModule(body);
     const digest = deps.modules.put(body);
-    const info: FunctionInfo = { name, version, digest, size: body.byteLength, createdAt: new Date(deps.now()).toISOString() };
-    deps.functions.put(info);
+    deps.functions.put({
+      name,
+      version,
+      digest,
+      size: body.byteLength,
+      createdAt: new Date(deps.now()).toISOString(),
+      runDigest: deps.modules.put(prepared.bytes),
+      memoryInitialPages: prepared.memoryInitialPages,
+      defaults,
+    });
     const uploaded: UploadedFunction = { name, version, digest, size: body.byteLength };
     return reply.status(201).send(uploaded);
   });
 
-  app.get('/v1/functions', developer, async () => deps.functions.list());
+  app.get('/v1/functions', developer, async () => deps.functions.list().map(toInfo));
 
   app.post('/v1/invoke', developer, async (request, reply) => {
     const req: InvokeRequest = parseInvokeRequest(request.body);
@@ -84,29 +105,22 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       if (!reply.raw.writableFinished) abort.abort();
     });
     return deps.dispatcher.run(
-      {
-        fn,
-        replicas: req.replicas ?? 1,
-        region: req.region,
-        assignment: {
-          functionName: fn.name,
-          moduleDigest: fn.digest,
-          args: req.args ?? [],
-          env: req.env ?? {},
-          stdin: utf8ToBase64(req.stdin ?? ''),
-          files: checkedFiles(req.files),
-          timeoutMs: req.timeoutMs ?? LIMITS.defaultTimeoutMs,
-        },
-      },
+      { replicas: req.replicas ?? 1, region: req.region, assignment: buildAssignment(fn, req, deps.limits) },
       abort.signal,
     );
   });
 
   app.get('/v1/nodes', async () => deps.hub.list());
 
+  app.get('/v1/stats', developer, async () => ({
+    nodes: deps.hub.list().length,
+    pendingTasks: deps.dispatcher.pendingTasks,
+    moduleDownloads: deps.stats.moduleDownloads(),
+  }));
+
   // Volunteers fetch module bytes with their node token; developers may use their key.
   app.get<{ Params: { digest: string } }>('/v1/modules/:digest', async (request, reply) => {
-    const token = bearerToken(request) ?? queryString(request.query, 'token');
+    const token = bearerToken(request);
     if (!token || (deps.hub.nodeForToken(token) === undefined && token !== deps.apiKey)) {
       return sendError(reply, 'unauthorized', 'module downloads need a registered node token');
     }
@@ -114,6 +128,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!DIGEST.test(digest)) return sendError(reply, 'bad_request', 'digest must be sha256:<64 hex>');
     const bytes = deps.modules.get(digest);
     if (!bytes) return sendError(reply, 'not_found', `module ${digest} does not exist`);
+    deps.stats.moduleDownloaded(digest);
     return reply
       .header('Cache-Control', 'private, max-age=31536000, immutable')
       .header('ETag', `"${digest}"`)

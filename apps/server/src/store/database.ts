@@ -13,6 +13,12 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (name, version)
    );
    CREATE INDEX functions_by_created ON functions (name, created_at);`,
+  // The module nodes actually run (fuel-metered, memory imported) and per-function limit defaults.
+  `ALTER TABLE functions ADD COLUMN run_digest TEXT;
+   ALTER TABLE functions ADD COLUMN memory_initial_pages INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE functions ADD COLUMN default_timeout_ms INTEGER;
+   ALTER TABLE functions ADD COLUMN default_memory_mb INTEGER;
+   ALTER TABLE functions ADD COLUMN default_fuel INTEGER;`,
 ];
 
 /** Opens (creating if needed) the SQLite store in the data dir and applies pending migrations. */

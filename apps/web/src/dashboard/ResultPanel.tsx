@@ -1,6 +1,6 @@
 import { useStore } from 'zustand';
 import { invokeStore } from '../app-stores';
-import { formatDuration } from '../format';
+import { formatBytes, formatDuration } from '../format';
 
 export function ResultPanel() {
   const phase = useStore(invokeStore, (s) => s.phase);
@@ -78,6 +78,28 @@ export function ResultPanel() {
       <pre className="output stderr" data-testid="result-stderr">
         {result.stderr}
       </pre>
+      <OutputFiles files={result.files} />
     </div>
+  );
+}
+
+/** Files the guest wrote under /output/, each downloadable. */
+function OutputFiles({ files }: { files: Record<string, string> }) {
+  const paths = Object.keys(files).sort();
+  if (paths.length === 0) return null;
+  return (
+    <>
+      <h3 className="stream-title">output files</h3>
+      <ul className="output-files" data-testid="result-files">
+        {paths.map((path) => (
+          <li key={path}>
+            <a className="mono" download={path.split('/').pop()} href={`data:application/octet-stream;base64,${files[path]}`}>
+              {path}
+            </a>{' '}
+            <span className="muted">{formatBytes(Math.floor(((files[path]?.length ?? 0) * 3) / 4))}</span>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }

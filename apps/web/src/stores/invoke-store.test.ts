@@ -5,7 +5,7 @@ import { createFunctionsStore } from './functions-store';
 import { fakeApi, json } from './test-support';
 
 const result = {
-  status: 'ok', exitCode: 0, stdout: 'hi', stderr: '', fuelUsed: 1, durationMs: 3, nodes: ['n1'], verified: true, truncated: false,
+  status: 'ok', exitCode: 0, stdout: 'hi', stderr: '', fuelUsed: 1, durationMs: 3, nodes: ['n1'], verified: true, truncated: false, files: {},
 };
 const draft = { functionRef: 'cat@1', stdin: '', argsText: '', envText: '', timeoutText: '' };
 
