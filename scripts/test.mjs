@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: type-check, unit tests (vitest), then the Playwright multi-tab suite.
-// Ends with one summary line "tests: N passed, N failed, N skipped" over both runners.
+// `npm test`: type-check, unit tests (vitest), the WASI conformance runner (Node and Chromium), then
+// the Playwright multi-tab suite. Ends with one summary line "tests: N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isolatedArgv } from './isolated.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const reports = path.join(root, 'build', 'reports');
@@ -28,19 +29,40 @@ function readJson(file) {
   }
 }
 
-const only = process.argv[2]; // "unit" | "e2e" | undefined (both)
+// The official WASI test suite sits beside the checkout (../shared) on the dev and CI machines.
+const wasiTestsuite = process.env.TABGRID_WASI_TESTSUITE ?? path.resolve(root, '../shared/conformance/wasi-testsuite');
+const conformanceDirs = [
+  ...['c', 'assemblyscript'].map((set) => path.join(wasiTestsuite, set)).filter((dir) => fs.existsSync(dir)),
+  path.join(root, 'packages/runtime/conformance/tabgrid'),
+];
+
+/** Runs the conformance runner (Node + Chromium worker) and returns its "N passed, N failed, N skipped" counts. */
+function conformance() {
+  console.log(`\n=== conformance: ${conformanceDirs.map((d) => path.relative(root, d)).join(' ')}`);
+  const { argv } = isolatedArgv([process.execPath, '--import', 'tsx', path.join(root, 'scripts/conformance.ts'), ...conformanceDirs]);
+  const [cmd, ...args] = argv;
+  const result = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write(result.stdout ?? '');
+  const counts = /(\d+) passed, (\d+) failed, (\d+) skipped\s*$/.exec(result.stdout ?? '');
+  console.log(`=== conformance: exit ${result.status ?? result.signal}`);
+  return { ok: result.status === 0, counts: counts ? counts.slice(1).map(Number) : [0, 0, 0] };
+}
+
+const only = process.argv[2]; // "unit" | "e2e" | undefined (all)
 const results = [];
+let conformanceCounts = [0, 0, 0];
 if (only !== 'e2e') {
   results.push(run('typecheck', 'npx', ['tsc', '-b']));
   results.push(run('unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${vitestReport}`]));
+  const c = conformance();
+  results.push(c.ok);
+  conformanceCounts = c.counts;
 }
 if (only !== 'unit') {
   results.push(run('e2e', 'node', ['scripts/e2e.mjs'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport }));
 }
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
+let [passed, failed, skipped] = conformanceCounts;
 const vitest = readJson(vitestReport);
 if (vitest) {
   passed += vitest.numPassedTests;
