@@ -1,10 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import { functionsStore, invokeStore } from '../app-stores';
-import { guestPathFor, type InvokeDraft } from '../stores/invoke-request';
+import { EMPTY_DRAFT, guestPathFor, type InvokeDraft } from '../stores/invoke-request';
 import { ResultPanel } from './ResultPanel';
 
-const EMPTY_DRAFT: InvokeDraft = { functionRef: '', stdin: '', argsText: '', envText: '', timeoutText: '' };
 
 export function InvokePanel() {
   return (
@@ -100,7 +99,21 @@ function InvokeForm() {
         </label>
         <label className="field">
           <span>
-            Timeout <small>ms, optional</small>
+            Replicas <small>verify on several nodes</small>
+          </span>
+          <input
+            data-testid="invoke-replicas"
+            inputMode="numeric"
+            value={draft.replicasText}
+            onChange={(e) => edit({ replicasText: e.target.value })}
+            placeholder="1"
+          />
+        </label>
+      </div>
+      <div className="field-trio">
+        <label className="field">
+          <span>
+            Timeout <small>ms</small>
           </span>
           <input
             data-testid="invoke-timeout"
@@ -108,6 +121,30 @@ function InvokeForm() {
             value={draft.timeoutText}
             onChange={(e) => edit({ timeoutText: e.target.value })}
             placeholder="30000"
+          />
+        </label>
+        <label className="field">
+          <span>
+            Memory <small>MiB</small>
+          </span>
+          <input
+            data-testid="invoke-memory"
+            inputMode="numeric"
+            value={draft.memoryText}
+            onChange={(e) => edit({ memoryText: e.target.value })}
+            placeholder="256"
+          />
+        </label>
+        <label className="field">
+          <span>
+            Fuel <small>instructions</small>
+          </span>
+          <input
+            data-testid="invoke-fuel"
+            inputMode="numeric"
+            value={draft.fuelText}
+            onChange={(e) => edit({ fuelText: e.target.value })}
+            placeholder="unlimited"
           />
         </label>
       </div>

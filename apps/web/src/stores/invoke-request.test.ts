@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildInvokeRequest, guestPathFor, type InvokeDraft } from './invoke-request';
+import { buildInvokeRequest, EMPTY_DRAFT, guestPathFor, type InvokeDraft } from './invoke-request';
 
-const draft: InvokeDraft = { functionRef: 'hello@1', stdin: '', argsText: '', envText: '', timeoutText: '' };
+const draft: InvokeDraft = { ...EMPTY_DRAFT, functionRef: 'hello@1' };
 
 describe('buildInvokeRequest', () => {
   it('sends only the function when the form is empty', () => {
@@ -10,7 +10,16 @@ describe('buildInvokeRequest', () => {
 
   it('maps every field', () => {
     const request = buildInvokeRequest(
-      { functionRef: 'wordfreq@2', stdin: 'a b a\n', argsText: '--top\n3\n', envText: 'LANG=C\nX=1=2', timeoutText: ' 5000 ' },
+      {
+        functionRef: 'wordfreq@2',
+        stdin: 'a b a\n',
+        argsText: '--top\n3\n',
+        envText: 'LANG=C\nX=1=2',
+        timeoutText: ' 5000 ',
+        memoryText: '64',
+        fuelText: '1000000',
+        replicasText: '2',
+      },
       { [guestPathFor('words.txt')]: 'YQ==' },
     );
     expect(request).toEqual({
@@ -20,6 +29,9 @@ describe('buildInvokeRequest', () => {
       env: { LANG: 'C', X: '1=2' },
       files: { '/input/words.txt': 'YQ==' },
       timeoutMs: 5000,
+      memoryMb: 64,
+      fuel: 1_000_000,
+      replicas: 2,
     });
   });
 
@@ -27,6 +39,8 @@ describe('buildInvokeRequest', () => {
     expect(() => buildInvokeRequest({ ...draft, functionRef: '' }, {})).toThrow(/Choose a function/);
     expect(() => buildInvokeRequest({ ...draft, timeoutText: '2.5' }, {})).toThrow(/Timeout/);
     expect(() => buildInvokeRequest({ ...draft, timeoutText: '0' }, {})).toThrow(/Timeout/);
+    expect(() => buildInvokeRequest({ ...draft, memoryText: '99999' }, {})).toThrow(/Memory/);
+    expect(() => buildInvokeRequest({ ...draft, replicasText: '0' }, {})).toThrow(/Replicas/);
     expect(() => buildInvokeRequest({ ...draft, envText: 'JUSTAKEY' }, {})).toThrow(/KEY=VALUE/);
   });
 });

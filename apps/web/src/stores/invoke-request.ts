@@ -8,7 +8,21 @@ export interface InvokeDraft {
   argsText: string;
   envText: string;
   timeoutText: string;
+  memoryText: string;
+  fuelText: string;
+  replicasText: string;
 }
+
+export const EMPTY_DRAFT: InvokeDraft = {
+  functionRef: '',
+  stdin: '',
+  argsText: '',
+  envText: '',
+  timeoutText: '',
+  memoryText: '',
+  fuelText: '',
+  replicasText: '',
+};
 
 export const GUEST_INPUT_DIR = '/input';
 
@@ -26,13 +40,23 @@ export function buildInvokeRequest(draft: InvokeDraft, files: Record<string, str
   const env = parseEnvLines(draft.envText);
   if (Object.keys(env).length > 0) request.env = env;
   if (Object.keys(files).length > 0) request.files = files;
-  const timeout = draft.timeoutText.trim();
-  if (timeout !== '') {
-    const ms = Number(timeout);
-    if (!Number.isInteger(ms) || ms < 1 || ms > LIMITS.maxTimeoutMs) {
-      throw new Error(`Timeout must be a whole number of milliseconds between 1 and ${LIMITS.maxTimeoutMs}.`);
-    }
-    request.timeoutMs = ms;
-  }
+  const timeoutMs = wholeNumber(draft.timeoutText, 'Timeout', 'milliseconds', LIMITS.maxTimeoutMs);
+  if (timeoutMs !== undefined) request.timeoutMs = timeoutMs;
+  const memoryMb = wholeNumber(draft.memoryText, 'Memory', 'MiB', LIMITS.maxMemoryMb);
+  if (memoryMb !== undefined) request.memoryMb = memoryMb;
+  const fuel = wholeNumber(draft.fuelText, 'Fuel', 'instructions', LIMITS.maxFuel);
+  if (fuel !== undefined) request.fuel = fuel;
+  const replicas = wholeNumber(draft.replicasText, 'Replicas', 'nodes', LIMITS.maxReplicas);
+  if (replicas !== undefined) request.replicas = replicas;
   return request;
+}
+
+function wholeNumber(text: string, label: string, unit: string, max: number): number | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  const value = Number(trimmed);
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new Error(`${label} must be a whole number of ${unit} between 1 and ${max}.`);
+  }
+  return value;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { base64ToUtf8 } from '@tabgrid/protocol';
+import { EMPTY_DRAFT } from './invoke-request';
 import { createInvokeStore } from './invoke-store';
 import { createFunctionsStore } from './functions-store';
 import { fakeApi, json } from './test-support';
@@ -7,7 +8,7 @@ import { fakeApi, json } from './test-support';
 const result = {
   status: 'ok', exitCode: 0, stdout: 'hi', stderr: '', fuelUsed: 1, durationMs: 3, nodes: ['n1'], verified: true, truncated: false, files: {},
 };
-const draft = { functionRef: 'cat@1', stdin: '', argsText: '', envText: '', timeoutText: '' };
+const draft = { ...EMPTY_DRAFT, functionRef: 'cat@1' };
 
 describe('invoke store', () => {
   it('mounts picked files under /input and keeps the result', async () => {
