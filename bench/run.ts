@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchInvokeLatency } from './invoke-latency';
 import { benchRuntime } from './runtime-speed';
+import { benchWorkerNoop } from './worker-noop';
 
 const RESULTS = path.resolve(import.meta.dirname, 'results');
 
@@ -16,7 +17,7 @@ function save(name: string, rows: unknown): void {
   console.log(`  → ${path.relative(process.cwd(), file)}`);
 }
 
-// TABGRID_BENCH_ONLY=runtime (or invoke-latency) runs one section.
+// TABGRID_BENCH_ONLY=invoke-latency | worker-noop | runtime runs one section.
 const only = process.env.TABGRID_BENCH_ONLY;
 
 if (only === undefined || only === 'invoke-latency') {
@@ -25,6 +26,13 @@ if (only === undefined || only === 'invoke-latency') {
   const latency = await benchInvokeLatency(n);
   console.table(latency);
   save('invoke-latency', latency);
+}
+
+if (only === undefined || only === 'worker-noop') {
+  console.log('\nWarm no-op task through the worker pool: instantiate + run + collect (ms, one worker, sequential)');
+  const rows = await benchWorkerNoop();
+  console.table(rows);
+  save('worker-noop', rows);
 }
 
 if (only === undefined || only === 'runtime') {

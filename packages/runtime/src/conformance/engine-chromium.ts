@@ -25,6 +25,8 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 export interface ChromiumEngine extends ConformanceEngine {
   /** Any task through the page's browser pool. */
   runTask(module: ModuleRef, task: TaskSpec): Promise<TaskOutcome>;
+  /** Wall time of `times` back-to-back runs of one task, measured inside the page. */
+  timeTask(module: ModuleRef, task: TaskSpec, times: number): Promise<number[]>;
 }
 
 export async function chromiumEngine(options: ChromiumOptions): Promise<ChromiumEngine> {
@@ -48,6 +50,8 @@ export async function chromiumEngine(options: ChromiumOptions): Promise<Chromium
   return {
     name: 'chromium',
     runTask,
+    timeTask: (module, task, times) =>
+      page.evaluate(([text, n]) => window.tabgridTime(text, n), [toJson({ module, task }), times] as const),
     run: async (test) => resultOf(await runTask(moduleOf(test), taskOf(test))),
     async close() {
       await browser.close();

@@ -9,11 +9,24 @@ declare global {
   interface Window {
     /** Takes and returns `toJson` text: `{ module, task }` in, a TaskOutcome out. */
     tabgridRun(request: string): Promise<string>;
+    /** Runs the same task `times` times back to back; returns each run's wall time in ms (benchmarks). */
+    tabgridTime(request: string, times: number): Promise<number[]>;
   }
 }
 
 window.tabgridRun = async (request) => {
   const { module, task } = fromJson<{ module: ModuleRef; task: TaskSpec }>(request);
   return toJson(await pool.run(module, task));
+};
+window.tabgridTime = async (request, times) => {
+  const { module, task } = fromJson<{ module: ModuleRef; task: TaskSpec }>(request);
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    const outcome = await pool.run(module, task);
+    samples.push(performance.now() - started);
+    if (outcome.status !== 'ok') throw new Error(`bench task failed: ${outcome.status}`);
+  }
+  return samples;
 };
 document.title = 'ready';
