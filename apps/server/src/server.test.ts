@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import wabtInit from 'wabt';
 import { WebSocket } from 'ws';
 import { connect, httpModuleFetcher, MemoryModuleStore, ModuleCache, Volunteer, type VolunteerSnapshot } from '@tabgrid/node';
 import { createNodePool } from '@tabgrid/runtime/node';
@@ -75,7 +76,7 @@ describe('orchestrator with relayed Node volunteers', () => {
       ...loadConfig({ TABGRID_DATA: dataDir, TABGRID_API_KEY: API_KEY, PORT: '0', HOST: '127.0.0.1', TABGRID_QUEUE_TIMEOUT_MS: '3000' }),
       webDir: path.join(dataDir, 'no-web'),
     });
-    for (const name of ['hello', 'primes', 'inspect', 'spin', 'noop', 'alloc']) {
+    for (const name of ['hello', 'primes', 'inspect', 'spin', 'noop', 'alloc', 'trap']) {
       expect((await upload(server, name)).status).toBe(201);
     }
     expect((await upload(server, 'clocks', PROGRAMS)).status).toBe(201);
@@ -235,6 +236,25 @@ describe('orchestrator with relayed Node volunteers', () => {
     ws.send('{"type":"join","protocolVersion":');
     expect(JSON.parse(await reply)).toMatchObject({ type: 'refused', code: 'bad_request' });
     expect((await api(server, 'GET', '/healthz')).json).toEqual({ ok: true });
+  });
+
+  it('reports a trap as an error with the trap message in stderr', async () => {
+    const res = await api(server, 'POST', '/v1/invoke', { function: 'trap' });
+    expect(res.json).toMatchObject({ status: 'error', exitCode: null, stdout: 'about to trap\n' });
+    expect((res.json as { stderr: string }).stderr).toMatch(/unreachable/);
+  });
+
+  it('refuses modules with foreign imports or too much memory, naming the problem', async () => {
+    const wabt = await wabtInit();
+    const wasm = (wat: string) => new Uint8Array(wabt.parseWat('t.wat', wat).toBinary({}).buffer);
+    const foreign = wasm(`(module (import "env" "now" (func)) (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+      (memory (export "memory") 1) (func (export "_start")))`);
+    const res = await api(server, 'POST', '/v1/functions?name=foreign', foreign, { 'Content-Type': 'application/wasm' });
+    expect(res).toMatchObject({ status: 400, json: { error: { code: 'invalid_wasm', message: expect.stringContaining('env.now') } } });
+    const huge = wasm(`(module (memory (export "memory") 20000) (func (export "_start")))`);
+    const big = await api(server, 'POST', '/v1/functions?name=huge', huge, { 'Content-Type': 'application/wasm' });
+    expect(big).toMatchObject({ status: 400, json: { error: { code: 'invalid_wasm', message: expect.stringMatching(/memory/) } } });
+    expect((await api(server, 'GET', '/v1/functions')).json).not.toContainEqual(expect.objectContaining({ name: 'huge' }));
   });
 
   it('rejects bad input with clear errors and stays healthy', async () => {
