@@ -1,2 +1,3 @@
 export { Scheduler } from './scheduler';
+export { seededRandom } from './structures';
 export type * from './types';

@@ -1,216 +1,752 @@
+import { pickNode, type PlacementWeights } from './placement';
+import { Ranking, type RankRecord } from './ranking';
+import { ConstraintClass, JobState, type Attempt, type NodeState, type UnitState } from './state';
+import { IndexedSet, MinHeap, seededRandom } from './structures';
 import type {
   Assignment,
+  Cancellation,
+  Completion,
+  JobProgress,
   NodeFailureOutcome,
+  NodeRank,
+  NodeRankSnapshot,
   NodeSpec,
+  QuarantinedUnit,
   QueuedUnit,
   QueueReason,
   SchedulerOptions,
+  SchedulerStats,
   WorkUnit,
 } from './types';
 
-interface NodeState {
-  spec: NodeSpec;
-  running: Set<string>;
-}
-
-interface UnitState {
-  unit: WorkUnit;
-  /** Nodes this unit (or a sibling replica of its task) must not be placed on. */
-  avoid: Set<string>;
-  nodeFailures: number;
-  notBefore: number;
-  lease: { nodeId: string; deadline: number } | undefined;
-}
+/** Blocked units retried per class per round: bounds the cost of work that cannot move. */
+const BLOCKED_RETRIES = 8;
+const COPY_SUFFIX = '~spec';
 
 /**
  * Pure placement and lease bookkeeping. No I/O and no timers: the caller drives it with
  * `place()` and `expireLeases()` and reports completions and node departures.
+ *
+ * Costs: `place()` is O(classes + decisions), each decision O(1) in nodes and queue length;
+ * `complete` O(copies), `removeNode` O(units on the node), `expireLeases` O(expired · log leases).
  */
 export class Scheduler {
   private readonly nodes = new Map<string, NodeState>();
+  /** Live logical units (queued, backing off or running). */
   private readonly units = new Map<string, UnitState>();
-  /** Unplaced unit ids in submission order. */
-  private readonly queue: string[] = [];
+  /** Live attempts by the id their node knows. */
+  private readonly attempts = new Map<string, Attempt>();
+  private readonly classes = new Map<string, ConstraintClass>();
+  private readonly regionNodes = new Map<string, number>();
+  private readonly moduleHolders = new Map<string, IndexedSet<NodeState>>();
+  private readonly jobs = new Map<string, JobState>();
+  /** Jobs near their end, whose long runners may get speculative copies. */
+  private readonly tailJobs = new Set<JobState>();
+  private readonly backoff = new MinHeap<UnitState>((u) => u.notBefore);
+  private readonly leases = new MinHeap<Attempt>((a) => a.heapKey);
+  private readonly quarantine = new Map<string, QuarantinedUnit>();
+  private readonly ranking: Ranking;
   private readonly now: () => number;
+  private readonly random: () => number;
   private readonly maxNodeFailures: number;
+  private readonly maxAttempts: number;
   private readonly retryBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly weights: PlacementWeights;
+  private readonly straggler: { enabled: boolean; tailFraction: number; factor: number; minRunningMs: number; minSamples: number };
+  private seq = 0;
+  private queuedTotal = 0;
+  private backingOff = 0;
+  private totalSlots = 0;
+  private speculativeLive = 0;
+  private nextStragglerAt = Infinity;
+  private globalMeanDuration: number | undefined;
 
   constructor(options: SchedulerOptions) {
     this.now = options.now;
+    this.random = options.random ?? seededRandom(0x7ab6);
     this.maxNodeFailures = options.maxNodeFailures ?? 3;
+    this.maxAttempts = options.maxAttempts ?? 3 * this.maxNodeFailures;
     this.retryBackoffMs = options.retryBackoffMs ?? 250;
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.weights = { rank: 1, load: 1, locality: 0.5, ...options.placement };
+    const s = options.stragglers ?? {};
+    this.straggler = {
+      enabled: s.enabled ?? true,
+      tailFraction: s.tailFraction ?? 0.1,
+      factor: s.factor ?? 3,
+      minRunningMs: s.minRunningMs ?? 1_000,
+      minSamples: s.minSamples ?? 5,
+    };
+    this.ranking = new Ranking(options.ranking);
   }
 
+  // ---- nodes ----------------------------------------------------------------------------------
+
+  /** A node joins, or re-registers with new capabilities (what it runs is kept). */
   addNode(spec: NodeSpec): void {
     const existing = this.nodes.get(spec.id);
-    this.nodes.set(spec.id, { spec, running: existing?.running ?? new Set() });
+    if (existing) {
+      this.unlist(existing);
+      existing.slots = spec.slots;
+      existing.region = spec.region;
+      existing.memoryMb = spec.memoryMb ?? 0;
+      existing.features = new Set(spec.features ?? []);
+      for (const digest of spec.modules ?? []) this.addNodeModule(spec.id, digest);
+      this.list(existing);
+      return;
+    }
+    const rank = this.ranking.of(spec.id);
+    rank.online(this.now());
+    const node: NodeState = {
+      id: spec.id,
+      slots: spec.slots,
+      region: spec.region,
+      memoryMb: spec.memoryMb ?? 0,
+      features: new Set(spec.features ?? []),
+      modules: new Set(),
+      running: new Set(),
+      classes: [],
+      listedFree: false,
+      online: true,
+      rank,
+    };
+    this.nodes.set(spec.id, node);
+    for (const digest of spec.modules ?? []) this.addNodeModule(spec.id, digest);
+    this.list(node);
   }
 
   hasNode(nodeId: string): boolean {
     return this.nodes.has(nodeId);
   }
 
-  /** The node is gone: every unit it held goes back to the queue (or to quarantine). */
+  /** The node is gone (disconnect, missed heartbeats): its units are re-queued at once (or quarantined). */
   removeNode(nodeId: string): NodeFailureOutcome[] {
     const node = this.nodes.get(nodeId);
     if (!node) return [];
+    const now = this.now();
+    this.unlist(node);
+    node.online = false;
     this.nodes.delete(nodeId);
-    return [...node.running].map((unitId) => this.failUnit(unitId, nodeId));
+    for (const digest of node.modules) this.moduleHolders.get(digest)?.delete(node);
+    node.rank.offline(now);
+    const outcomes: NodeFailureOutcome[] = [];
+    for (const attempt of [...node.running]) outcomes.push(this.failAttempt(attempt, now));
+    return outcomes;
   }
 
-  /** Queues units in order; units sharing a `taskId` are replicas and never share a node. */
-  submit(units: readonly WorkUnit[]): void {
-    const siblingsByTask = new Map<string, Set<string>>();
-    for (const unit of units) {
-      if (this.units.has(unit.unitId)) throw new Error(`unit ${unit.unitId} already submitted`);
-      let avoid = siblingsByTask.get(unit.taskId);
-      if (!avoid) siblingsByTask.set(unit.taskId, (avoid = new Set()));
-      this.units.set(unit.unitId, { unit, avoid, nodeFailures: 0, notBefore: 0, lease: undefined });
-      this.queue.push(unit.unitId);
-    }
-  }
-
-  /** Removes a unit wherever it is (cancel, or a result that arrived). Returns the node that held it. */
-  complete(unitId: string): string | undefined {
-    const state = this.units.get(unitId);
-    if (!state) return undefined;
-    this.units.delete(unitId);
-    const idx = this.queue.indexOf(unitId);
-    if (idx >= 0) this.queue.splice(idx, 1);
-    if (!state.lease) return undefined;
-    this.nodes.get(state.lease.nodeId)?.running.delete(unitId);
-    return state.lease.nodeId;
-  }
-
-  /** Extends the leases of everything a live node runs (heartbeat). */
-  renewLeases(nodeId: string, extendMs: number): void {
+  addNodeModule(nodeId: string, digest: string): void {
     const node = this.nodes.get(nodeId);
-    if (!node) return;
-    const now = this.now();
-    for (const unitId of node.running) {
-      const lease = this.units.get(unitId)?.lease;
-      if (lease) lease.deadline = Math.max(lease.deadline, now + extendMs);
-    }
+    if (!node || node.modules.has(digest)) return;
+    node.modules.add(digest);
+    let holders = this.moduleHolders.get(digest);
+    if (!holders) this.moduleHolders.set(digest, (holders = new IndexedSet()));
+    holders.add(node);
   }
 
-  /** Units whose lease ran out are taken from their node and re-queued as a node failure. */
-  expireLeases(): NodeFailureOutcome[] {
-    const now = this.now();
-    const expired: NodeFailureOutcome[] = [];
-    for (const [unitId, state] of this.units) {
-      if (state.lease && state.lease.deadline <= now) {
-        const nodeId = state.lease.nodeId;
-        this.nodes.get(nodeId)?.running.delete(unitId);
-        expired.push(this.failUnit(unitId, nodeId));
-      }
-    }
-    return expired;
+  removeNodeModule(nodeId: string, digest: string): void {
+    const node = this.nodes.get(nodeId);
+    if (!node?.modules.delete(digest)) return;
+    const holders = this.moduleHolders.get(digest);
+    holders?.delete(node);
+    if (holders?.size === 0) this.moduleHolders.delete(digest);
   }
 
-  /** The node refused or lost one unit (module fetch failed, crash): retry elsewhere with backoff. */
-  nodeFailed(unitId: string): NodeFailureOutcome | undefined {
-    const state = this.units.get(unitId);
-    if (!state?.lease) return undefined;
-    const nodeId = state.lease.nodeId;
-    this.nodes.get(nodeId)?.running.delete(unitId);
-    return this.failUnit(unitId, nodeId);
-  }
-
-  /** Places as many queued units as free slots allow: region filter, then least-loaded node. */
-  place(): Assignment[] {
-    const now = this.now();
-    const placed: Assignment[] = [];
-    let free = this.freeSlots();
-    for (let i = 0; i < this.queue.length && free > 0; ) {
-      const unitId = this.queue[i]!;
-      const state = this.units.get(unitId);
-      const node = state && state.notBefore <= now ? this.pickNode(state) : undefined;
-      if (!state || !node) {
-        i++;
-        continue;
-      }
-      this.queue.splice(i, 1);
-      const deadline = now + state.unit.leaseMs;
-      state.lease = { nodeId: node.spec.id, deadline };
-      state.avoid.add(node.spec.id);
-      node.running.add(unitId);
-      free--;
-      placed.push({ unitId, taskId: state.unit.taskId, nodeId: node.spec.id, leaseDeadline: deadline });
-    }
-    return placed;
-  }
-
-  /** Why each waiting unit waits, for the API and the dashboard. */
-  queued(): QueuedUnit[] {
-    const now = this.now();
-    return this.queue.map((unitId) => {
-      const state = this.units.get(unitId)!;
-      return { unitId, taskId: state.unit.taskId, reason: this.reasonFor(state, now) };
-    });
+  nodeHasModule(nodeId: string, digest: string): boolean {
+    return this.nodes.get(nodeId)?.modules.has(digest) ?? false;
   }
 
   runningOn(nodeId: string): number {
     return this.nodes.get(nodeId)?.running.size ?? 0;
   }
 
-  leaseOf(unitId: string): { nodeId: string; deadline: number } | undefined {
-    const lease = this.units.get(unitId)?.lease;
-    return lease ? { ...lease } : undefined;
+  // ---- ranking --------------------------------------------------------------------------------
+
+  /** Verification's verdict on one of the node's results (issue 5 feeds this). */
+  recordAgreement(nodeId: string, agreed: boolean): void {
+    this.ranking.of(nodeId).agreed(agreed);
   }
 
-  /** The earliest time at which `place()` could do something new on its own (a backoff ending). */
-  nextWakeAt(): number | undefined {
-    let next: number | undefined;
-    for (const unitId of this.queue) {
-      const at = this.units.get(unitId)?.notBefore ?? 0;
-      if (at > this.now() && (next === undefined || at < next)) next = at;
+  nodeRank(nodeId: string): NodeRank | undefined {
+    const record = this.ranking.get(nodeId);
+    return record && this.rankView(record, this.now());
+  }
+
+  /** Ranks of the online nodes, for `GET /v1/nodes`. */
+  nodeRanks(): NodeRank[] {
+    const now = this.now();
+    return [...this.nodes.values()].map((node) => this.rankView(node.rank, now));
+  }
+
+  /** Puts back a rank saved before a restart; call before or after the node re-registers. */
+  restoreRank(snapshot: NodeRankSnapshot): void {
+    this.ranking.of(snapshot.nodeId).restore(snapshot);
+  }
+
+  // ---- units ----------------------------------------------------------------------------------
+
+  /** Queues units in order; units sharing a `taskId` in one call are replicas and never share a node. */
+  submit(units: readonly WorkUnit[]): void {
+    for (const unit of units) {
+      if (this.units.has(unit.unitId) || this.attempts.has(unit.unitId)) throw new Error(`unit ${unit.unitId} already submitted`);
     }
-    return next;
-  }
-
-  private failUnit(unitId: string, nodeId: string): NodeFailureOutcome {
-    const state = this.units.get(unitId)!;
-    state.lease = undefined;
-    state.nodeFailures++;
-    if (state.nodeFailures >= this.maxNodeFailures) {
-      this.units.delete(unitId);
-      return { unitId, taskId: state.unit.taskId, action: 'quarantined' };
-    }
-    // A task may retry on a node that died under it only once no other node would take it.
-    state.avoid.delete(nodeId);
-    state.notBefore = this.now() + this.retryBackoffMs * 2 ** (state.nodeFailures - 1);
-    this.queue.unshift(unitId);
-    return { unitId, taskId: state.unit.taskId, action: 'requeued' };
-  }
-
-  private pickNode(state: UnitState): NodeState | undefined {
-    let best: NodeState | undefined;
-    let bestLoad = Infinity;
-    for (const node of this.nodes.values()) {
-      if (node.running.size >= node.spec.slots) continue;
-      if (state.unit.region !== undefined && node.spec.region !== state.unit.region) continue;
-      if (state.avoid.has(node.spec.id)) continue;
-      const load = node.running.size / node.spec.slots;
-      if (load < bestLoad) {
-        best = node;
-        bestLoad = load;
+    const firstOfTask = new Map<string, UnitState>();
+    for (const unit of units) {
+      const job = unit.jobId === undefined ? undefined : this.jobOf(unit.jobId);
+      const state: UnitState = {
+        unit,
+        seq: this.seq++,
+        status: 'queued',
+        cls: this.classFor(unit),
+        siblings: undefined,
+        job,
+        attempts: [],
+        failedOn: undefined,
+        failures: 0,
+        notBefore: 0,
+        copies: 0,
+        blocked: false,
+      };
+      const first = firstOfTask.get(unit.taskId);
+      if (first) state.siblings = first.siblings ??= new Set();
+      else firstOfTask.set(unit.taskId, state);
+      this.quarantine.delete(unit.unitId);
+      this.units.set(unit.unitId, state);
+      state.cls.queue.pushBack(state);
+      state.cls.queuedCount++;
+      this.queuedTotal++;
+      if (job) {
+        job.units.add(state);
+        job.total++;
+        job.queued++;
+        this.touchJob(job);
       }
     }
-    return best;
   }
 
-  private freeSlots(): number {
-    let free = 0;
-    for (const node of this.nodes.values()) free += Math.max(0, node.spec.slots - node.running.size);
-    return free;
+  /** Removes a unit wherever it is (cancel, or a result that arrived). Returns the node that held it. */
+  complete(unitId: string): string | undefined {
+    return this.completeUnit(unitId)?.nodeId;
   }
 
-  private reasonFor(state: UnitState, now: number): QueueReason {
-    if (state.notBefore > now) return 'backing_off';
-    const region = state.unit.region;
-    if (region !== undefined && ![...this.nodes.values()].some((n) => n.spec.region === region)) {
-      return 'no_node_in_region';
+  /**
+   * A result arrived for `unitId` (a unit or a speculative copy's id), or the caller cancels the
+   * unit: it is done. The other running attempts of the same unit are listed to be cancelled.
+   */
+  completeUnit(unitId: string): Completion | undefined {
+    const attempt = this.attempts.get(unitId);
+    const state = attempt ? attempt.unit : this.units.get(unitId);
+    if (!state) {
+      this.quarantine.delete(unitId);
+      return undefined;
     }
+    const now = this.now();
+    if (attempt) this.recordSuccess(attempt, now);
+    const cancel: Cancellation[] = [];
+    for (const other of [...state.attempts]) {
+      if (other !== attempt) cancel.push({ unitId: other.id, nodeId: other.node.id });
+      this.release(other);
+    }
+    this.finishUnit(state);
+    return { unitId: state.unit.unitId, taskId: state.unit.taskId, nodeId: attempt?.node.id, cancel };
+  }
+
+  /**
+   * The caller gives up on a unit (its task was decided by other replicas, or cancelled): it is
+   * removed wherever it is, without counting as a result of its nodes. Returns the attempts to stop.
+   */
+  cancel(unitId: string): Cancellation[] {
+    const state = this.units.get(unitId) ?? this.attempts.get(unitId)?.unit;
+    if (!state) {
+      this.quarantine.delete(unitId);
+      return [];
+    }
+    const cancel = state.attempts.map((a) => ({ unitId: a.id, nodeId: a.node.id }));
+    for (const attempt of [...state.attempts]) this.release(attempt);
+    this.finishUnit(state);
+    return cancel;
+  }
+
+  /** Cancels every unit of a job; returns the running attempts to stop. */
+  cancelJob(jobId: string): Cancellation[] {
+    const job = this.jobs.get(jobId);
+    if (!job) return [];
+    const cancel: Cancellation[] = [];
+    for (const state of [...job.units]) cancel.push(...this.cancel(state.unit.unitId));
+    return cancel;
+  }
+
+  /** Extends the leases of everything a live node runs (heartbeat). */
+  renewLeases(nodeId: string, extendMs: number): void {
+    const node = this.nodes.get(nodeId);
+    if (!node) return;
+    const deadline = this.now() + extendMs;
+    for (const attempt of node.running) if (attempt.deadline < deadline) attempt.deadline = deadline;
+  }
+
+  /** Attempts whose lease ran out are taken from their node and treated as a node failure. */
+  expireLeases(): NodeFailureOutcome[] {
+    const now = this.now();
+    const expired: NodeFailureOutcome[] = [];
+    for (let top = this.leaseTop(); top !== undefined && top.deadline <= now; top = this.leaseTop()) {
+      this.leases.pop();
+      expired.push(this.failAttempt(top, now));
+    }
+    return expired;
+  }
+
+  /** The node refused or lost one attempt (module fetch failed, crash): retry elsewhere with backoff. */
+  nodeFailed(unitId: string): NodeFailureOutcome | undefined {
+    const attempt = this.attempts.get(unitId);
+    return attempt && this.failAttempt(attempt, this.now());
+  }
+
+  leaseOf(unitId: string): { nodeId: string; deadline: number } | undefined {
+    const attempt = this.attempts.get(unitId);
+    return attempt && { nodeId: attempt.node.id, deadline: attempt.deadline };
+  }
+
+  // ---- placement ------------------------------------------------------------------------------
+
+  /**
+   * Places as many queued units as free slots allow, oldest first across constraint classes,
+   * then gives long-running units of nearly finished jobs a speculative copy on spare slots.
+   */
+  place(limit = Infinity): Assignment[] {
+    const now = this.now();
+    this.releaseBackoffs(now);
+    const placed: Assignment[] = [];
+    if (this.queuedTotal > 0) this.placeQueued(now, limit, placed);
+    if (this.tailJobs.size > 0 && placed.length < limit) this.placeStragglers(now, limit, placed);
+    return placed;
+  }
+
+  /** The earliest time at which `place()` or `expireLeases()` has something to do on its own (may be ≤ now). */
+  nextWakeAt(): number | undefined {
+    let next = Infinity;
+    for (let top = this.backoff.peek(); top !== undefined; top = this.backoff.peek()) {
+      if (top.status === 'backoff') {
+        next = top.notBefore;
+        break;
+      }
+      this.backoff.pop();
+    }
+    const lease = this.leaseTop();
+    if (lease) next = Math.min(next, lease.deadline);
+    if (this.tailJobs.size > 0) next = Math.min(next, this.nextStragglerAt);
+    return next === Infinity ? undefined : next;
+  }
+
+  // ---- reporting ------------------------------------------------------------------------------
+
+  /** Why each waiting unit waits, oldest first, for the API and the dashboard. O(queue). */
+  queued(): QueuedUnit[] {
+    const waiting: UnitState[] = [];
+    for (const cls of this.classes.values()) {
+      for (const state of cls.queue) if (state.status === 'queued' && !state.blocked) waiting.push(state);
+      for (const state of cls.blocked) if (state.status === 'queued' && state.blocked) waiting.push(state);
+    }
+    for (const state of this.backoff) if (state.status === 'backoff') waiting.push(state);
+    waiting.sort((a, b) => a.seq - b.seq);
+    return waiting.map((state) => ({ unitId: state.unit.unitId, taskId: state.unit.taskId, reason: this.reasonFor(state) }));
+  }
+
+  /** Why one unit waits; undefined if it is running, done or unknown. O(1). */
+  queuedReason(unitId: string): QueueReason | undefined {
+    const state = this.units.get(unitId);
+    return state && (state.status === 'queued' || state.status === 'backoff') ? this.reasonFor(state) : undefined;
+  }
+
+  /** Waiting units counted by reason. O(constraint classes). */
+  queueSummary(): Record<QueueReason, number> {
+    const summary: Record<QueueReason, number> = {
+      waiting_for_slot: 0,
+      no_node_in_region: 0,
+      no_node_with_capability: 0,
+      waiting_for_distinct_node: 0,
+      backing_off: this.backingOff,
+    };
+    for (const cls of this.classes.values()) {
+      const absent = this.absentReason(cls);
+      if (absent) summary[absent] += cls.queuedCount;
+      else {
+        summary.waiting_for_distinct_node += cls.blockedCount;
+        summary.waiting_for_slot += cls.queuedCount - cls.blockedCount;
+      }
+    }
+    return summary;
+  }
+
+  /** Units given up on after losing too many nodes, until completed (acknowledged) or resubmitted. */
+  quarantined(): QuarantinedUnit[] {
+    return [...this.quarantine.values()];
+  }
+
+  jobProgress(jobId: string): JobProgress | undefined {
+    const job = this.jobs.get(jobId);
+    if (!job) return undefined;
+    return {
+      total: job.total,
+      remaining: job.units.size,
+      queued: job.queued,
+      running: job.units.size - job.queued,
+      quarantined: job.quarantined,
+    };
+  }
+
+  stats(): SchedulerStats {
+    return {
+      nodes: this.nodes.size,
+      slots: this.totalSlots,
+      running: this.attempts.size,
+      queued: this.queuedTotal,
+      backingOff: this.backingOff,
+      quarantined: this.quarantine.size,
+      speculative: this.speculativeLive,
+    };
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private placeQueued(now: number, limit: number, placed: Assignment[]): void {
+    const active: ConstraintClass[] = [];
+    for (const cls of this.classes.values()) {
+      if (cls.queuedCount === 0 || cls.free.size === 0) continue;
+      cls.exhausted = false;
+      active.push(cls);
+      if (cls.blockedCount > 0 && cls.blockedTriedAt !== cls.freeEpoch) this.retryBlocked(cls, now, limit, placed);
+    }
+    while (placed.length < limit) {
+      let best: ConstraintClass | undefined;
+      let bestSeq = Infinity;
+      for (const cls of active) {
+        if (cls.exhausted || cls.free.size === 0) continue;
+        const head = cls.head();
+        if (head === undefined) cls.exhausted = true;
+        else if (head.seq < bestSeq) {
+          best = cls;
+          bestSeq = head.seq;
+        }
+      }
+      if (!best) return;
+      const state = best.queue.shift()!;
+      const node = this.pick(state, best, now, false);
+      if (node) {
+        this.dequeued(state);
+        this.assign(state, node, now, false, placed);
+      } else {
+        state.blocked = true;
+        best.blocked.pushBack(state);
+        best.blockedCount++;
+      }
+    }
+  }
+
+  /** Blocked units rotate through a separate queue so they neither starve nor stall the rest. */
+  private retryBlocked(cls: ConstraintClass, now: number, limit: number, placed: Assignment[]): void {
+    cls.blockedTriedAt = cls.freeEpoch;
+    for (let tries = 0; tries < BLOCKED_RETRIES && cls.blocked.length > 0 && placed.length < limit; tries++) {
+      const state = cls.blocked.shift()!;
+      if (state.status !== 'queued' || !state.blocked) {
+        tries--;
+        continue;
+      }
+      const node = this.pick(state, cls, now, false);
+      if (!node) {
+        cls.blocked.pushBack(state);
+        continue;
+      }
+      state.blocked = false;
+      cls.blockedCount--;
+      this.dequeued(state);
+      this.assign(state, node, now, false, placed);
+      if (cls.free.size === 0) return;
+    }
+  }
+
+  private placeStragglers(now: number, limit: number, placed: Assignment[]): void {
+    this.nextStragglerAt = Infinity;
+    for (const job of this.tailJobs) {
+      const threshold = Math.max(this.straggler.minRunningMs, this.straggler.factor * job.median());
+      for (const [state, startedAt] of job.running) {
+        if (placed.length >= limit) return;
+        if (now - startedAt < threshold) {
+          this.nextStragglerAt = Math.min(this.nextStragglerAt, startedAt + threshold);
+          break;
+        }
+        const node = this.pick(state, state.cls, now, true);
+        if (!node) break;
+        // Out of the straggler scan for good: one copy per unit.
+        job.running.delete(state);
+        this.assign(state, node, now, true, placed);
+      }
+    }
+  }
+
+  private pick(state: UnitState, cls: ConstraintClass, now: number, speculative: boolean): NodeState | undefined {
+    const digest = state.unit.moduleDigest;
+    const holders = digest === undefined ? undefined : this.moduleHolders.get(digest);
+    return pickNode(state, cls, holders, speculative, this.weights, this.random, now);
+  }
+
+  private assign(state: UnitState, node: NodeState, now: number, speculative: boolean, placed: Assignment[]): void {
+    const unitId = state.unit.unitId;
+    let id = unitId;
+    if (speculative) {
+      do id = `${unitId}${COPY_SUFFIX}${++state.copies}`;
+      while (this.attempts.has(id) || this.units.has(id));
+      this.speculativeLive++;
+    }
+    const deadline = now + state.unit.leaseMs;
+    const attempt: Attempt = { id, unit: state, node, startedAt: now, deadline, heapKey: deadline, live: true, speculative };
+    this.attempts.set(id, attempt);
+    state.attempts.push(attempt);
+    state.status = 'running';
+    node.running.add(attempt);
+    this.updateFree(node);
+    state.siblings?.add(node.id);
+    this.leases.push(attempt);
+    const job = state.job;
+    if (job && !speculative) {
+      job.running.set(state, now);
+      this.touchJob(job);
+    }
+    placed.push(
+      speculative
+        ? { unitId: id, taskId: state.unit.taskId, nodeId: node.id, leaseDeadline: deadline, speculativeOf: unitId }
+        : { unitId: id, taskId: state.unit.taskId, nodeId: node.id, leaseDeadline: deadline },
+    );
+  }
+
+  /** Bookkeeping for a queued unit leaving the queue to run. */
+  private dequeued(state: UnitState): void {
+    state.cls.queuedCount--;
+    this.queuedTotal--;
+    if (state.job) state.job.queued--;
+  }
+
+  private release(attempt: Attempt): void {
+    attempt.live = false;
+    this.attempts.delete(attempt.id);
+    const node = attempt.node;
+    node.running.delete(attempt);
+    this.updateFree(node);
+    const attempts = attempt.unit.attempts;
+    attempts.splice(attempts.indexOf(attempt), 1);
+    if (attempt.speculative) this.speculativeLive--;
+  }
+
+  private recordSuccess(attempt: Attempt, now: number): void {
+    const duration = Math.max(1, now - attempt.startedAt);
+    const job = attempt.unit.job;
+    const reference = job?.meanDuration ?? this.globalMeanDuration;
+    attempt.node.rank.succeeded(reference === undefined ? undefined : reference / duration);
+    job?.recordDuration(duration);
+    this.globalMeanDuration = this.globalMeanDuration === undefined ? duration : this.globalMeanDuration + 0.01 * (duration - this.globalMeanDuration);
+  }
+
+  /** One attempt was lost with its node: requeue the unit with backoff, or quarantine it. */
+  private failAttempt(attempt: Attempt, now: number): NodeFailureOutcome {
+    const state = attempt.unit;
+    const node = attempt.node;
+    this.release(attempt);
+    node.rank.lost();
+    state.failures++;
+    (state.failedOn ??= new Set()).add(node.id);
+    state.siblings?.delete(node.id);
+    const outcome: NodeFailureOutcome = { unitId: state.unit.unitId, taskId: state.unit.taskId, action: 'requeued' };
+    if (attempt.speculative) outcome.attemptId = attempt.id;
+    if (state.attempts.length > 0) {
+      outcome.action = 'still_running';
+      return outcome;
+    }
+    state.job?.running.delete(state);
+    if (state.failedOn.size >= this.maxNodeFailures || state.failures >= this.maxAttempts) {
+      this.quarantine.set(state.unit.unitId, {
+        unitId: state.unit.unitId,
+        taskId: state.unit.taskId,
+        jobId: state.unit.jobId,
+        nodes: [...state.failedOn],
+      });
+      if (state.job) state.job.quarantined++;
+      this.finishUnit(state);
+      outcome.action = 'quarantined';
+      return outcome;
+    }
+    state.notBefore = now + Math.min(this.maxBackoffMs, this.retryBackoffMs * 2 ** (state.failures - 1));
+    if (state.job) state.job.queued++;
+    if (state.notBefore > now) {
+      state.status = 'backoff';
+      this.backingOff++;
+      this.backoff.push(state);
+    } else {
+      this.enqueueFront(state);
+    }
+    if (state.job) this.touchJob(state.job);
+    return outcome;
+  }
+
+  /** Retries go before later work of their class. */
+  private enqueueFront(state: UnitState): void {
+    state.status = 'queued';
+    state.blocked = false;
+    state.cls.queue.pushFront(state);
+    state.cls.queuedCount++;
+    this.queuedTotal++;
+  }
+
+  private releaseBackoffs(now: number): void {
+    for (let top = this.backoff.peek(); top !== undefined; top = this.backoff.peek()) {
+      if (top.status === 'backoff') {
+        if (top.notBefore > now) return;
+        this.backingOff--;
+        this.enqueueFront(top);
+      }
+      this.backoff.pop();
+    }
+  }
+
+  /** Drops finished attempts from the top of the lease heap and re-files renewed ones. */
+  private leaseTop(): Attempt | undefined {
+    for (let top = this.leases.peek(); top !== undefined; top = this.leases.peek()) {
+      if (top.live && top.deadline === top.heapKey) return top;
+      this.leases.pop();
+      if (top.live) {
+        top.heapKey = top.deadline;
+        this.leases.push(top);
+      }
+    }
+    return undefined;
+  }
+
+  /** Removes a unit that is done (completed, cancelled or quarantined) from every index. */
+  private finishUnit(state: UnitState): void {
+    switch (state.status) {
+      case 'queued':
+        this.dequeued(state);
+        if (state.blocked) state.cls.blockedCount--;
+        break;
+      case 'backoff':
+        this.backingOff--;
+        if (state.job) state.job.queued--;
+        break;
+      case 'running':
+        state.job?.running.delete(state);
+        break;
+      case 'done':
+        return;
+      default:
+        throw new Error(`unexpected unit status ${String(state.status satisfies never)}`);
+    }
+    state.status = 'done';
+    this.units.delete(state.unit.unitId);
+    const job = state.job;
+    if (job) {
+      job.units.delete(state);
+      if (job.units.size === 0) {
+        this.jobs.delete(job.id);
+        this.tailJobs.delete(job);
+      } else this.touchJob(job);
+    }
+  }
+
+  private touchJob(job: JobState): void {
+    const s = this.straggler;
+    const tail =
+      s.enabled &&
+      job.queued === 0 &&
+      job.running.size > 0 &&
+      job.completedCount >= s.minSamples &&
+      job.units.size <= Math.max(1, Math.ceil(s.tailFraction * job.total));
+    if (tail) this.tailJobs.add(job);
+    else this.tailJobs.delete(job);
+  }
+
+  private jobOf(jobId: string): JobState {
+    let job = this.jobs.get(jobId);
+    if (!job) this.jobs.set(jobId, (job = new JobState(jobId)));
+    return job;
+  }
+
+  private classFor(unit: WorkUnit): ConstraintClass {
+    const { key, minMemoryMb, features } = ConstraintClass.keyOf(unit);
+    let cls = this.classes.get(key);
+    if (cls) return cls;
+    cls = new ConstraintClass(key, unit.region, minMemoryMb, features);
+    this.classes.set(key, cls);
+    // Once per distinct constraint set: the only scan over all nodes.
+    for (const node of this.nodes.values()) {
+      if (!cls.admits(node)) continue;
+      node.classes.push(cls);
+      cls.nodeCount++;
+      if (node.listedFree) cls.addFree(node);
+    }
+    return cls;
+  }
+
+  /** Enters a node into the region count and its classes' indexes. */
+  private list(node: NodeState): void {
+    this.regionNodes.set(node.region, (this.regionNodes.get(node.region) ?? 0) + 1);
+    this.totalSlots += node.slots;
+    node.classes = [];
+    for (const cls of this.classes.values()) {
+      if (!cls.admits(node)) continue;
+      node.classes.push(cls);
+      cls.nodeCount++;
+    }
+    node.listedFree = false;
+    this.updateFree(node);
+  }
+
+  private unlist(node: NodeState): void {
+    this.regionNodes.set(node.region, (this.regionNodes.get(node.region) ?? 1) - 1);
+    this.totalSlots -= node.slots;
+    for (const cls of node.classes) {
+      cls.nodeCount--;
+      if (node.listedFree) cls.free.delete(node);
+    }
+    node.classes = [];
+    node.listedFree = false;
+  }
+
+  /** Keeps the node in its classes' free sets exactly while it is online with a spare slot. */
+  private updateFree(node: NodeState): void {
+    const free = node.online && node.running.size < node.slots;
+    if (free === node.listedFree) return;
+    node.listedFree = free;
+    for (const cls of node.classes) {
+      if (free) cls.addFree(node);
+      else cls.free.delete(node);
+    }
+  }
+
+  private absentReason(cls: ConstraintClass): QueueReason | undefined {
+    if (cls.nodeCount > 0) return undefined;
+    if (cls.region !== undefined && (this.regionNodes.get(cls.region) ?? 0) === 0) return 'no_node_in_region';
+    if (cls.minMemoryMb > 0 || cls.features.length > 0) return 'no_node_with_capability';
     return 'waiting_for_slot';
+  }
+
+  private reasonFor(state: UnitState): QueueReason {
+    if (state.status === 'backoff') return 'backing_off';
+    return this.absentReason(state.cls) ?? (state.blocked ? 'waiting_for_distinct_node' : 'waiting_for_slot');
+  }
+
+  private rankView(record: RankRecord, now: number): NodeRank {
+    const node = this.nodes.get(record.nodeId);
+    return {
+      nodeId: record.nodeId,
+      online: node !== undefined,
+      region: node?.region,
+      slots: node?.slots ?? 0,
+      running: node?.running.size ?? 0,
+      score: record.score(now),
+      successRate: record.successRate,
+      throughput: record.throughput,
+      uptime: record.uptime(now),
+      agreement: record.agreement,
+      completed: record.completed,
+      failed: record.failed,
+    };
   }
 }
