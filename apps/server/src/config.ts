@@ -16,6 +16,8 @@ export interface ServerConfig {
   /** How long an invoke may wait in the queue for a node before it fails with no_capacity. */
   queueTimeoutMs: number;
   maxModuleBytes: number;
+  /** Tasks waiting across all jobs; a job that would exceed it is refused with 429. */
+  maxQueuedTasks: number;
   /** Ceilings for per-function defaults and per-invoke limits. */
   limits: { maxTimeoutMs: number; maxMemoryMb: number; maxFuel: number };
 }
@@ -53,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = proc
     heartbeatMs: intFromEnv(env, 'TABGRID_HEARTBEAT_MS', 2_000),
     queueTimeoutMs: intFromEnv(env, 'TABGRID_QUEUE_TIMEOUT_MS', 60_000),
     maxModuleBytes: intFromEnv(env, 'TABGRID_MAX_MODULE_BYTES', 32 * 1024 * 1024),
+    maxQueuedTasks: intFromEnv(env, 'TABGRID_MAX_QUEUED_TASKS', 1_000_000),
     limits: {
       maxTimeoutMs: intFromEnv(env, 'TABGRID_MAX_TIMEOUT_MS', LIMITS.maxTimeoutMs),
       maxMemoryMb: intFromEnv(env, 'TABGRID_MAX_MEMORY_MB', 1024),

@@ -13,7 +13,9 @@ console.log(`Tabgrid orchestrator listening on ${server.url}
   dashboard:  ${server.url}/#key=${server.apiKey}
   volunteer:  ${server.url}/contribute
   API key:    ${server.apiKey} ${keyNote}
-  data dir:   ${config.dataDir}`);
+  data dir:   ${config.dataDir}${
+    server.recovered.tasks > 0 ? `\n  resumed:    ${server.recovered.tasks} tasks of ${server.recovered.jobs} jobs` : ''
+  }`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

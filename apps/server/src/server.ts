@@ -6,11 +6,14 @@ import { Scheduler } from '@tabgrid/scheduler';
 import { resolveApiKey } from './api-key';
 import type { ServerConfig } from './config';
 import { Dispatcher } from './dispatch/dispatcher';
+import { JobService } from './dispatch/jobs';
+import { EventHub } from './events';
 import { createHttpApp } from './http/app';
 import { NodeHub } from './nodes/node-hub';
 import { Signaling } from './nodes/signaling';
 import { openDatabase } from './store/database';
 import { createSqliteFunctionStore } from './store/function-store';
+import { createSqliteJobStore } from './store/job-store';
 import { ModuleFiles } from './store/module-files';
 import { ServerStats } from './stats';
 import { prepareModule } from './wasm/prepare-module';
@@ -20,6 +23,8 @@ export interface RunningServer {
   port: number;
   apiKey: string;
   apiKeyGenerated: boolean;
+  /** Unfinished batch work picked up from the store at start. */
+  recovered: { jobs: number; tasks: number };
   stop(): Promise<void>;
 }
 
@@ -36,6 +41,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const now = () => Date.now();
 
   const scheduler = new Scheduler({ now });
+  const events = new EventHub(now);
+  const newId = () => randomUUID().replaceAll('-', '');
   // The hub and the dispatcher refer to each other through these closures.
   let dispatcher: Dispatcher;
   const hub: NodeHub = new NodeHub({
@@ -43,8 +50,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     now,
     runningOn: (nodeId) => scheduler.runningOn(nodeId),
     events: {
-      onJoin: (s) => dispatcher.nodeJoined({ id: s.id, slots: s.capabilities.cores, region: s.capabilities.region }),
-      onLeave: (nodeId) => dispatcher.nodeLeft(nodeId),
+      onJoin: (s) => {
+        dispatcher.nodeJoined({ id: s.id, slots: s.capabilities.cores, region: s.capabilities.region });
+        events.nodeChanged(s.id, 'joined');
+      },
+      onLeave: (nodeId) => {
+        dispatcher.nodeLeft(nodeId);
+        events.nodeChanged(nodeId, 'left');
+      },
       onResult: (nodeId, unitId, outcome) => dispatcher.result(nodeId, unitId, outcome),
       onRejected: (nodeId, unitId) => dispatcher.rejected(nodeId, unitId),
     },
@@ -55,8 +68,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     now,
     queueTimeoutMs: config.queueTimeoutMs,
     leaseGraceMs: LEASE_GRACE_MS,
-    newId: () => randomUUID().replaceAll('-', ''),
+    newId,
   });
+  const jobs = new JobService({
+    store: createSqliteJobStore(db),
+    functions,
+    dispatcher,
+    limits: { ...config.limits, maxQueuedTasks: config.maxQueuedTasks },
+    now,
+    newId,
+    onProgress: (job) => events.jobChanged(job),
+  });
+  const recovered = jobs.recover();
 
   const signaling = new Signaling({
     iceServers: config.iceServers,
@@ -69,6 +92,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     functions,
     modules,
     dispatcher,
+    jobs,
+    events,
     hub,
     maxModuleBytes: config.maxModuleBytes,
     limits: config.limits,
@@ -91,6 +116,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const ticker = setInterval(() => {
     hub.sweep();
     dispatcher.tick();
+    jobs.flush();
+    events.flush();
   }, TICK_MS);
 
   await app.listen({ port: config.port, host: config.host });
@@ -101,9 +128,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     port,
     apiKey,
     apiKeyGenerated: generated,
+    recovered,
     async stop() {
       clearInterval(ticker);
-      dispatcher.abortAll('the server is shutting down');
+      dispatcher.abortInteractive('the server is shutting down');
+      jobs.flush();
+      events.closeAll();
       signaling.close();
       hub.closeAll('server shutting down');
       await app.close();

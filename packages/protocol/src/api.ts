@@ -48,6 +48,33 @@ export interface InvokeRequest extends TaskInput, TaskOptions {
   function: string;
 }
 
+export interface JobRequest extends TaskOptions {
+  function: string;
+  tasks: TaskInput[];
+}
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** `done` counts tasks that finished with status ok, `failed` every other finish. */
+export interface JobInfo {
+  id: string;
+  function: string;
+  status: JobStatus;
+  total: number;
+  done: number;
+  failed: number;
+  running: number;
+  queued: number;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface JobResult extends InvokeResult {
+  index: number;
+  /** Why a task has no function result (quarantined after losing several nodes). */
+  error?: { code: string; message: string };
+}
+
 export interface InvokeResult {
   status: ResultStatus;
   exitCode: number | null;
@@ -148,6 +175,23 @@ function parseTaskOptions(o: Obj, what: string): TaskOptions {
   const region = optStr(o, 'region', what, LIMITS.maxRegionLength);
   if (region !== undefined) options.region = region;
   return options;
+}
+
+export function parseJobRequest(raw: unknown): JobRequest {
+  const o = asObject(raw, 'body');
+  const fn = str(o, 'function', 'body', 200);
+  parseFunctionRef(fn);
+  if (!Array.isArray(o.tasks)) fail('body.tasks must be an array of task inputs');
+  if (o.tasks.length === 0) fail('body.tasks is empty');
+  if (o.tasks.length > LIMITS.maxJobTasks) tooLarge(`body.tasks has more than ${LIMITS.maxJobTasks} tasks`);
+  let inputBytes = 0;
+  const tasks = o.tasks.map((task: unknown, i: number) => {
+    const input = parseTaskInput(asObject(task, `body.tasks[${i}]`), `body.tasks[${i}]`);
+    inputBytes += (input.stdin?.length ?? 0) + Object.values(input.files ?? {}).reduce((n, b64) => n + base64DecodedLength(b64), 0);
+    if (inputBytes > LIMITS.maxJobInputBytes) tooLarge(`the job's inputs are larger than ${LIMITS.maxJobInputBytes} bytes`);
+    return input;
+  });
+  return { function: fn, tasks, ...parseTaskOptions(o, 'body') };
 }
 
 export function parseInvokeRequest(raw: unknown): InvokeRequest {

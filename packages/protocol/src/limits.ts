@@ -11,6 +11,9 @@ export const LIMITS = {
   maxFilesBytes: 16 * 1024 * 1024,
   maxPathLength: 4096,
   maxReplicas: 7,
+  maxJobTasks: 100_000,
+  /** stdin + files of all tasks of one job, decoded. */
+  maxJobInputBytes: 64 * 1024 * 1024,
   maxTimeoutMs: 10 * 60 * 1000,
   defaultTimeoutMs: 30_000,
   maxFuel: Number.MAX_SAFE_INTEGER,

@@ -19,11 +19,19 @@ export interface DispatcherOptions {
   scheduler: Scheduler;
   send: (nodeId: string, message: ServerToNode) => boolean;
   now: () => number;
-  /** An unplaced task gives up after this long. */
+  /** An interactive task that no node picks up within this long fails with no_capacity. */
   queueTimeoutMs: number;
   /** Added to a task's own timeout to form its lease: transfer time and slack. */
   leaseGraceMs: number;
   newId: () => string;
+}
+
+export type Settlement = InvokeResult | TabgridError;
+
+export interface TaskCallbacks {
+  settled(result: Settlement): void;
+  /** The first replica was handed to a node. */
+  started?(): void;
 }
 
 interface TaskRecord {
@@ -31,8 +39,12 @@ interface TaskRecord {
   request: TaskRequest;
   unitIds: string[];
   results: ReplicaOutcome[];
-  queueDeadline: number;
-  settle: (result: InvokeResult | TabgridError) => void;
+  /** Units currently leased to a node. */
+  inFlight: number;
+  started: boolean;
+  /** Only interactive tasks have one; batch tasks wait as long as it takes. */
+  queueDeadline: number | undefined;
+  callbacks: TaskCallbacks;
 }
 
 /**
@@ -42,6 +54,9 @@ interface TaskRecord {
 export class Dispatcher {
   private readonly tasks = new Map<string, TaskRecord>();
   private readonly taskOfUnit = new Map<string, string>();
+  /** Interactive tasks, the only ones with a queue deadline. */
+  private readonly deadlines = new Set<TaskRecord>();
+  private pumping = false;
 
   constructor(private readonly options: DispatcherOptions) {}
 
@@ -49,30 +64,60 @@ export class Dispatcher {
     return this.tasks.size;
   }
 
-  run(request: TaskRequest, signal?: AbortSignal): Promise<InvokeResult> {
+  /** An interactive task: settles within the queue timeout plus its own timeout. */
+  run(request: TaskRequest, signal?: AbortSignal, id = this.options.newId()): Promise<InvokeResult> {
     return new Promise((resolve, reject) => {
-      const id = this.options.newId();
+      const onAbort = () => this.cancel(id, 'the client went away');
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.submitMany([{ id, request }], () => ({
+        settled: (result) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (result instanceof TabgridError) reject(result);
+          else resolve(result);
+        },
+      }), this.options.queueTimeoutMs);
+    });
+  }
+
+  /**
+   * Queues tasks (ids must be unique and at most 60 characters of [A-Za-z0-9_]). Batch tasks have
+   * no queue deadline: they wait, visibly queued, until a suitable node comes.
+   */
+  submitMany(
+    tasks: readonly { id: string; request: TaskRequest }[],
+    callbacksFor: (id: string) => TaskCallbacks,
+    queueTimeoutMs?: number,
+  ): void {
+    const units = [];
+    for (const { id, request } of tasks) {
       const unitIds = Array.from({ length: request.replicas }, (_, r) => `${id}-${r}`);
       const record: TaskRecord = {
         id,
         request,
         unitIds,
         results: [],
-        queueDeadline: this.options.now() + this.options.queueTimeoutMs,
-        settle: (result) => {
-          signal?.removeEventListener('abort', onAbort);
-          if (result instanceof TabgridError) reject(result);
-          else resolve(result);
-        },
+        inFlight: 0,
+        started: false,
+        queueDeadline: queueTimeoutMs === undefined ? undefined : this.options.now() + queueTimeoutMs,
+        callbacks: callbacksFor(id),
       };
-      const onAbort = () => this.finish(record, new TabgridError('bad_request', 'the client went away'));
-      signal?.addEventListener('abort', onAbort, { once: true });
       this.tasks.set(id, record);
-      for (const unitId of unitIds) this.taskOfUnit.set(unitId, id);
+      if (record.queueDeadline !== undefined) this.deadlines.add(record);
       const leaseMs = request.assignment.timeoutMs + this.options.leaseGraceMs;
-      this.options.scheduler.submit(unitIds.map((unitId) => ({ unitId, taskId: id, region: request.region, leaseMs })));
-      this.pump();
-    });
+      for (const unitId of unitIds) {
+        this.taskOfUnit.set(unitId, id);
+        units.push({ unitId, taskId: id, region: request.region, leaseMs });
+      }
+    }
+    this.options.scheduler.submit(units);
+    this.pump();
+  }
+
+  /** Stops a task wherever it is; its holder is told to drop it. */
+  cancel(id: string, reason: string): void {
+    const record = this.tasks.get(id);
+    if (record) this.finish(record, new TabgridError('cancelled', reason));
+    this.pump();
   }
 
   nodeJoined(spec: NodeSpec): void {
@@ -90,6 +135,7 @@ export class Dispatcher {
     this.options.scheduler.complete(unitId);
     const record = this.recordOf(unitId);
     if (record) {
+      record.inFlight--;
       record.results.push({ nodeId, outcome });
       if (isDecided(record.request.replicas, record.results)) this.finish(record, this.verdict(record));
     }
@@ -103,13 +149,13 @@ export class Dispatcher {
     this.pump();
   }
 
-  /** Lease expiry, queue deadlines, backoffs ending. */
+  /** Lease expiry, queue deadlines of interactive tasks, backoffs ending. */
   tick(): void {
     this.handleFailures(this.options.scheduler.expireLeases());
     const now = this.options.now();
-    const waiting = new Set(this.options.scheduler.queued().map((q) => q.taskId));
-    for (const record of [...this.tasks.values()]) {
-      if (now < record.queueDeadline || !waiting.has(record.id)) continue;
+    for (const record of [...this.deadlines]) {
+      const waitingUnits = record.unitIds.length - record.inFlight - record.results.length;
+      if (record.queueDeadline === undefined || now < record.queueDeadline || waitingUnits === 0) continue;
       if (record.results.length > 0) {
         this.finish(record, this.verdict(record));
       } else {
@@ -121,28 +167,44 @@ export class Dispatcher {
     this.pump();
   }
 
-  /** Fails every pending task (server shutting down). */
-  abortAll(reason: string): void {
-    for (const record of [...this.tasks.values()]) this.finish(record, new TabgridError('no_capacity', reason));
+  /** Fails every interactive task (server shutting down); batch tasks stay queued in the store. */
+  abortInteractive(reason: string): void {
+    for (const record of [...this.deadlines]) this.finish(record, new TabgridError('no_capacity', reason));
   }
 
   private pump(): void {
-    for (const placed of this.options.scheduler.place()) {
-      const record = this.tasks.get(placed.taskId);
-      if (!record) continue;
-      const sent = this.options.send(placed.nodeId, {
-        type: 'assign',
-        task: { taskId: placed.unitId, ...record.request.assignment },
-      });
-      if (!sent) this.handleFailures([this.options.scheduler.nodeFailed(placed.unitId)].filter((f) => f !== undefined));
+    // Callbacks below may submit or cancel tasks, which pump again: one pass at a time.
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (const placed of this.options.scheduler.place()) {
+        const record = this.tasks.get(placed.taskId);
+        if (!record) continue;
+        record.inFlight++;
+        const sent = this.options.send(placed.nodeId, {
+          type: 'assign',
+          task: { taskId: placed.unitId, ...record.request.assignment },
+        });
+        if (!sent) {
+          this.handleFailures([this.options.scheduler.nodeFailed(placed.unitId)].filter((f) => f !== undefined));
+          continue;
+        }
+        if (!record.started) {
+          record.started = true;
+          record.callbacks.started?.();
+        }
+      }
+    } finally {
+      this.pumping = false;
     }
   }
 
   private handleFailures(failures: readonly NodeFailureOutcome[]): void {
     for (const failure of failures) {
-      if (failure.action !== 'quarantined') continue;
       const record = this.recordOf(failure.unitId);
       if (!record) continue;
+      record.inFlight--;
+      if (failure.action !== 'quarantined') continue;
       this.finish(
         record,
         new TabgridError('node_failure', 'the task was lost by several volunteer nodes in a row and is quarantined'),
@@ -167,14 +229,15 @@ export class Dispatcher {
     };
   }
 
-  private finish(record: TaskRecord, result: InvokeResult | TabgridError): void {
+  private finish(record: TaskRecord, result: Settlement): void {
     if (!this.tasks.delete(record.id)) return;
+    this.deadlines.delete(record);
     for (const unitId of record.unitIds) {
       this.taskOfUnit.delete(unitId);
       const holder = this.options.scheduler.complete(unitId);
       if (holder) this.options.send(holder, { type: 'cancel', taskId: unitId });
     }
-    record.settle(result);
+    record.callbacks.settled(result);
   }
 
   private recordOf(unitId: string): TaskRecord | undefined {

@@ -3,20 +3,20 @@ import {
   DIGEST,
   FUNCTION_NAME,
   FUNCTION_VERSION,
-  parseFunctionRef,
-  parseInvokeRequest,
   TabgridError,
-  type InvokeRequest,
   type UploadedFunction,
 } from '@tabgrid/protocol';
 import type { Dispatcher } from '../dispatch/dispatcher';
-import { buildAssignment, type ServerLimits } from '../dispatch/task-builder';
+import type { JobService } from '../dispatch/jobs';
+import type { EventHub } from '../events';
+import type { ServerLimits } from '../dispatch/task-builder';
 import type { NodeHub } from '../nodes/node-hub';
 import { toInfo, type FunctionLimits, type FunctionStore } from '../store/function-store';
 import type { ModuleFiles } from '../store/module-files';
 import type { ServerStats } from '../stats';
 import { validateModule } from '../wasm/validate-module';
 import { bearerToken, requireApiKey } from './auth';
+import { registerJobRoutes } from './job-routes';
 import { sendError } from './errors';
 
 export interface RouteDeps {
@@ -24,6 +24,8 @@ export interface RouteDeps {
   functions: FunctionStore;
   modules: ModuleFiles;
   dispatcher: Dispatcher;
+  jobs: JobService;
+  events: EventHub;
   hub: NodeHub;
   maxModuleBytes: number;
   stats: ServerStats;
@@ -61,6 +63,7 @@ function uploadDefaults(query: unknown, limits: ServerLimits): FunctionLimits {
 
 export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const developer = { preHandler: requireApiKey(deps.apiKey) };
+  registerJobRoutes(app, deps);
 
   app.get('/healthz', async () => ({ ok: true }));
 
@@ -94,21 +97,6 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   });
 
   app.get('/v1/functions', developer, async () => deps.functions.list().map(toInfo));
-
-  app.post('/v1/invoke', developer, async (request, reply) => {
-    const req: InvokeRequest = parseInvokeRequest(request.body);
-    const ref = parseFunctionRef(req.function);
-    const fn = deps.functions.find(ref.name, ref.version);
-    if (!fn) throw new TabgridError('not_found', `function "${req.function}" does not exist`);
-    const abort = new AbortController();
-    reply.raw.on('close', () => {
-      if (!reply.raw.writableFinished) abort.abort();
-    });
-    return deps.dispatcher.run(
-      { replicas: req.replicas ?? 1, region: req.region, assignment: buildAssignment(fn, req, deps.limits) },
-      abort.signal,
-    );
-  });
 
   app.get('/v1/nodes', async () => deps.hub.list());
 

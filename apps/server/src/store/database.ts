@@ -19,6 +19,28 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE functions ADD COLUMN default_timeout_ms INTEGER;
    ALTER TABLE functions ADD COLUMN default_memory_mb INTEGER;
    ALTER TABLE functions ADD COLUMN default_fuel INTEGER;`,
+  `CREATE TABLE jobs (
+     id TEXT PRIMARY KEY,
+     function_ref TEXT NOT NULL,
+     options TEXT NOT NULL,
+     status TEXT NOT NULL,
+     total INTEGER NOT NULL,
+     succeeded INTEGER NOT NULL,
+     failed INTEGER NOT NULL,
+     created_at TEXT NOT NULL,
+     finished_at TEXT,
+     interactive INTEGER NOT NULL
+   );
+   CREATE INDEX jobs_unfinished ON jobs (status, created_at);
+   CREATE TABLE tasks (
+     job_id TEXT NOT NULL REFERENCES jobs (id),
+     idx INTEGER NOT NULL,
+     state TEXT NOT NULL,
+     assignment TEXT NOT NULL,
+     result TEXT,
+     PRIMARY KEY (job_id, idx)
+   ) WITHOUT ROWID;
+   CREATE INDEX tasks_queued ON tasks (state) WHERE state = 'queued';`,
 ];
 
 /** Opens (creating if needed) the SQLite store in the data dir and applies pending migrations. */

@@ -1,0 +1,248 @@
+import {
+  parseFunctionRef,
+  TabgridError,
+  type InvokeRequest,
+  type InvokeResult,
+  type JobInfo,
+  type JobRequest,
+  type JobResult,
+  type TaskOptions,
+} from '@tabgrid/protocol';
+import type { FunctionStore } from '../store/function-store';
+import type { FinishedTask, JobRecord, JobStore } from '../store/job-store';
+import type { Dispatcher, Settlement } from './dispatcher';
+import { buildAssignment, type ServerLimits } from './task-builder';
+
+export interface JobServiceOptions {
+  store: JobStore;
+  functions: FunctionStore;
+  dispatcher: Dispatcher;
+  limits: ServerLimits & { maxQueuedTasks: number };
+  now: () => number;
+  newId: () => string;
+  /** Progress of a job changed (throttling is the listener's business). */
+  onProgress: (job: JobInfo) => void;
+}
+
+interface ActiveJob {
+  record: JobRecord;
+  succeeded: number;
+  failed: number;
+  running: number;
+}
+
+const FLUSH_BATCH = 500;
+
+function taskId(jobId: string, index: number): string {
+  return `${jobId}_${index}`;
+}
+
+function resultRow(index: number, settlement: Settlement): FinishedTask['result'] {
+  if (!(settlement instanceof TabgridError)) return { index, ...settlement };
+  return {
+    index,
+    status: 'error',
+    exitCode: null,
+    stdout: '',
+    stderr: settlement.message,
+    fuelUsed: 0,
+    durationMs: 0,
+    nodes: [],
+    verified: false,
+    truncated: false,
+    files: {},
+    error: { code: settlement.code, message: settlement.message },
+  };
+}
+
+/**
+ * Batch jobs and interactive invokes (one-task jobs): persisted when accepted, fed to the
+ * dispatcher, results buffered and written in batches — the hot path never waits on the disk.
+ */
+export class JobService {
+  private readonly active = new Map<string, ActiveJob>();
+  private buffer: FinishedTask[] = [];
+
+  constructor(private readonly options: JobServiceOptions) {}
+
+  /** Accepts a batch job: validated and stored before this returns, then queued. */
+  createJob(request: JobRequest): JobInfo {
+    const { job, assignments } = this.prepare(request.function, request.tasks, request, false);
+    this.start(job, assignments.map((assignment, index) => ({ index, assignment })));
+    return this.info(job.id)!;
+  }
+
+  /** A one-task job whose caller waits for the result. */
+  async invoke(request: InvokeRequest, signal?: AbortSignal): Promise<InvokeResult> {
+    const { job, assignments } = this.prepare(request.function, [request], request, true);
+    const assignment = assignments[0]!;
+    this.options.store.createJob(job, assignments);
+    const active: ActiveJob = { record: job, succeeded: 0, failed: 0, running: 0 };
+    this.active.set(job.id, active);
+    try {
+      const result = await this.options.dispatcher.run(
+        { assignment, replicas: job.options.replicas, region: job.options.region },
+        signal,
+        taskId(job.id, 0),
+      );
+      this.finished(active, 0, result);
+      return result;
+    } catch (error) {
+      if (error instanceof TabgridError) this.finished(active, 0, error);
+      throw error;
+    }
+  }
+
+  info(id: string): JobInfo | undefined {
+    const active = this.active.get(id);
+    if (active) return this.view(active.record, active.succeeded, active.failed, active.running);
+    const record = this.options.store.getJob(id);
+    return record ? this.view(record, record.succeeded, record.failed, 0) : undefined;
+  }
+
+  /** Results in task order from `fromIndex`; only finished tasks (all of them once the job is over). */
+  results(id: string, fromIndex: number, limit: number): JobResult[] {
+    this.flush();
+    return this.options.store.results(id, fromIndex, limit);
+  }
+
+  cancel(id: string): JobInfo | undefined {
+    const record = this.options.store.getJob(id);
+    if (!record) return undefined;
+    this.flush();
+    this.options.store.cancelJob(id, new Date(this.options.now()).toISOString());
+    const active = this.active.get(id);
+    if (active) {
+      this.active.delete(id);
+      for (let index = 0; index < record.total; index++) this.options.dispatcher.cancel(taskId(id, index), 'the job was cancelled');
+    }
+    const info = this.info(id);
+    if (info) this.options.onProgress(info);
+    return info;
+  }
+
+  /** After a restart: batch jobs pick up where they were; interactive ones lost their caller. */
+  recover(): { jobs: number; tasks: number } {
+    const pending = this.options.store.unfinishedTasks();
+    const jobs = this.options.store.unfinishedJobs();
+    const now = new Date(this.options.now()).toISOString();
+    let resumed = 0;
+    for (const job of jobs) {
+      if (job.interactive) {
+        this.options.store.cancelJob(job.id, now);
+        continue;
+      }
+      const tasks = pending.filter((t) => t.jobId === job.id).map((t) => ({ index: t.index, assignment: t.assignment }));
+      this.resume(job, tasks);
+      resumed += tasks.length;
+    }
+    return { jobs: jobs.filter((j) => !j.interactive).length, tasks: resumed };
+  }
+
+  /** Writes buffered results. Called on a timer, when the buffer is large, and before reads. */
+  flush(): void {
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.options.store.finishTasks(batch, new Date(this.options.now()).toISOString());
+  }
+
+  private prepare(functionRef: string, inputs: JobRequest['tasks'], options: TaskOptions, interactive: boolean) {
+    const ref = parseFunctionRef(functionRef);
+    const fn = this.options.functions.find(ref.name, ref.version);
+    if (!fn) throw new TabgridError('not_found', `function "${functionRef}" does not exist`);
+    if (!interactive) {
+      const queued = this.options.store.queuedTaskCount();
+      if (queued + inputs.length > this.options.limits.maxQueuedTasks) {
+        throw new TabgridError(
+          'too_many_requests',
+          `${queued} tasks are already queued; the limit is ${this.options.limits.maxQueuedTasks}: wait for some to finish`,
+        );
+      }
+    }
+    const assignments = inputs.map((input) => buildAssignment(fn, { ...input, ...options }, this.options.limits));
+    const job: JobRecord = {
+      id: this.options.newId(),
+      functionRef: `${fn.name}@${fn.version}`,
+      options: { replicas: options.replicas ?? 1, region: options.region },
+      status: 'queued',
+      total: inputs.length,
+      succeeded: 0,
+      failed: 0,
+      createdAt: new Date(this.options.now()).toISOString(),
+      finishedAt: null,
+      interactive,
+    };
+    return { job, assignments };
+  }
+
+  private start(job: JobRecord, tasks: { index: number; assignment: ReturnType<typeof buildAssignment> }[]): void {
+    this.options.store.createJob(
+      job,
+      tasks.map((t) => t.assignment),
+    );
+    this.resume(job, tasks);
+  }
+
+  private resume(job: JobRecord, tasks: { index: number; assignment: ReturnType<typeof buildAssignment> }[]): void {
+    const active: ActiveJob = { record: job, succeeded: job.succeeded, failed: job.failed, running: 0 };
+    this.active.set(job.id, active);
+    const indexOf = new Map(tasks.map((t) => [taskId(job.id, t.index), t.index]));
+    this.options.dispatcher.submitMany(
+      tasks.map((t) => ({
+        id: taskId(job.id, t.index),
+        request: { assignment: t.assignment, replicas: job.options.replicas, region: job.options.region },
+      })),
+      (id) => ({
+        started: () => {
+          active.running++;
+          if (active.record.status === 'queued') active.record.status = 'running';
+          this.options.onProgress(this.info(job.id)!);
+        },
+        settled: (settlement) => {
+          if (settlement instanceof TabgridError && settlement.code === 'cancelled') return;
+          active.running = Math.max(0, active.running - 1);
+          this.finished(active, indexOf.get(id)!, settlement);
+        },
+      }),
+    );
+  }
+
+  private finished(active: ActiveJob, index: number, settlement: Settlement): void {
+    const ok = !(settlement instanceof TabgridError) && settlement.status === 'ok';
+    if (ok) active.succeeded++;
+    else active.failed++;
+    this.buffer.push({
+      jobId: active.record.id,
+      index,
+      state: settlement instanceof TabgridError ? 'failed' : 'done',
+      result: resultRow(index, settlement),
+    });
+    const over = active.succeeded + active.failed >= active.record.total;
+    if (over) {
+      active.record.status = active.failed > 0 ? 'failed' : 'done';
+      active.record.finishedAt = new Date(this.options.now()).toISOString();
+      this.flush();
+      this.active.delete(active.record.id);
+    } else if (this.buffer.length >= FLUSH_BATCH) {
+      this.flush();
+    }
+    if (!active.record.interactive) this.options.onProgress(this.view(active.record, active.succeeded, active.failed, active.running));
+  }
+
+  private view(record: JobRecord, succeeded: number, failed: number, running: number): JobInfo {
+    const finished = succeeded + failed;
+    return {
+      id: record.id,
+      function: record.functionRef,
+      status: record.status,
+      total: record.total,
+      done: succeeded,
+      failed,
+      running,
+      queued: record.status === 'cancelled' ? 0 : Math.max(0, record.total - finished - running),
+      createdAt: record.createdAt,
+      finishedAt: record.finishedAt,
+    };
+  }
+}

@@ -1,0 +1,149 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobInfo, JobResult } from '@tabgrid/protocol';
+import { loadConfig } from './config';
+import { startServer, type RunningServer } from './server';
+import { api, API_KEY, startVolunteer, upload, waitFor } from './test-support';
+
+function config(dataDir: string, extra: Record<string, string> = {}) {
+  return {
+    ...loadConfig({ TABGRID_DATA: dataDir, TABGRID_API_KEY: API_KEY, PORT: '0', HOST: '127.0.0.1', ...extra }),
+    webDir: path.join(dataDir, 'no-web'),
+  };
+}
+
+async function jobInfo(server: RunningServer, id: string): Promise<JobInfo> {
+  return (await api(server, 'GET', `/v1/jobs/${id}`)).json as JobInfo;
+}
+
+async function finished(server: RunningServer, id: string, ms = 30_000): Promise<JobInfo> {
+  return waitFor(
+    () => jobInfo(server, id),
+    (job) => job.status !== 'queued' && job.status !== 'running',
+    ms,
+  );
+}
+
+const helloTasks = (n: number) => Array.from({ length: n }, (_, i) => ({ stdin: `task ${i}` }));
+
+describe('batch jobs', () => {
+  let server: RunningServer;
+  let dataDir: string;
+  const volunteers: ReturnType<typeof startVolunteer>[] = [];
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tabgrid-jobs-'));
+    server = await startServer(config(dataDir, { TABGRID_MAX_QUEUED_TASKS: '500' }));
+    for (const name of ['hello', 'spin', 'inspect']) expect((await upload(server, name)).status).toBe(201);
+  });
+
+  afterAll(async () => {
+    for (const v of volunteers) v.volunteer.stop();
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('queues a job while no node is online and says so', async () => {
+    const created = await api(server, 'POST', '/v1/jobs', { function: 'hello', tasks: helloTasks(3) });
+    expect(created.status).toBe(202);
+    const { id } = created.json as { id: string };
+    expect(await jobInfo(server, id)).toMatchObject({ id, status: 'queued', total: 3, done: 0, failed: 0, running: 0, queued: 3 });
+    volunteers.push(startVolunteer(server.url, 'eu', 'node_jobs_one'), startVolunteer(server.url, 'eu', 'node_jobs_two'));
+    expect(await finished(server, id)).toMatchObject({ status: 'done', done: 3, failed: 0, queued: 0, running: 0 });
+  });
+
+  it('runs 200 tasks and returns every result once, in task order, as JSON and NDJSON', async () => {
+    const { id } = (await api(server, 'POST', '/v1/jobs', { function: 'hello', tasks: helloTasks(200) })).json as { id: string };
+    expect(await finished(server, id)).toMatchObject({ status: 'done', total: 200, done: 200 });
+    const results = (await api(server, 'GET', `/v1/jobs/${id}/results`)).json as JobResult[];
+    expect(results.map((r) => r.index)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 200 }, (_, i) => `TASK ${i}`));
+    expect(new Set(results.flatMap((r) => r.nodes)).size).toBe(2);
+
+    const response = await fetch(`${server.url}/v1/jobs/${id}/results`, {
+      headers: { Authorization: `Bearer ${API_KEY}`, Accept: 'application/x-ndjson' },
+    });
+    expect(response.headers.get('content-type')).toMatch(/ndjson/);
+    const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line) as JobResult);
+    expect(lines).toEqual(results);
+  });
+
+  it('counts function errors as failed tasks, not retries', async () => {
+    const { id } = (
+      await api(server, 'POST', '/v1/jobs', { function: 'inspect', tasks: [{ args: ['--exit', '0'] }, { args: ['--exit', '4'] }] })
+    ).json as { id: string };
+    expect(await finished(server, id)).toMatchObject({ status: 'failed', done: 1, failed: 1 });
+    const results = (await api(server, 'GET', `/v1/jobs/${id}/results`)).json as JobResult[];
+    expect(results.map((r) => [r.index, r.status, r.exitCode])).toEqual([
+      [0, 'ok', 0],
+      [1, 'error', 4],
+    ]);
+  });
+
+  it('cancels a job: running tasks stop, queued ones never start', async () => {
+    const { id } = (
+      await api(server, 'POST', '/v1/jobs', { function: 'spin', timeoutMs: 60_000, tasks: helloTasks(10) })
+    ).json as { id: string };
+    await waitFor(() => jobInfo(server, id), (job) => job.running === 4);
+    const cancelled = await api(server, 'DELETE', `/v1/jobs/${id}`);
+    expect(cancelled.json).toMatchObject({ status: 'cancelled', done: 0, queued: 0 });
+    const nodes = await waitFor(
+      async () => (await api(server, 'GET', '/v1/nodes')).json as { running: number }[],
+      (list) => list.every((n) => n.running === 0),
+    );
+    expect(nodes).toHaveLength(2);
+    expect((await api(server, 'GET', `/v1/jobs/${id}/results`)).json).toEqual([]);
+  });
+
+  it('streams progress as server-sent events', async () => {
+    const { id } = (await api(server, 'POST', '/v1/jobs', { function: 'hello', tasks: helloTasks(20) })).json as { id: string };
+    const response = await fetch(`${server.url}/v1/jobs/${id}/events`, { headers: { Authorization: `Bearer ${API_KEY}` } });
+    expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const text = await response.text(); // the stream ends when the job does
+    const events = text
+      .split('\n\n')
+      .filter((frame) => frame.startsWith('event: job'))
+      .map((frame) => (JSON.parse(frame.split('data: ')[1]!) as { job: JobInfo }).job);
+    expect(events.at(-1)).toMatchObject({ id, status: 'done', done: 20 });
+    expect(events.every((e) => e.id === id)).toBe(true);
+  });
+
+  it('refuses jobs over the limits with 413 and 429, and bad ones with 400/404', async () => {
+    expect(await api(server, 'POST', '/v1/jobs', { function: 'hello', tasks: helloTasks(100_001) })).toMatchObject({
+      status: 413,
+      json: { error: { code: 'payload_too_large' } },
+    });
+    expect(await api(server, 'POST', '/v1/jobs', { function: 'hello', tasks: helloTasks(501) })).toMatchObject({
+      status: 429,
+      json: { error: { code: 'too_many_requests' } },
+    });
+    expect(await api(server, 'POST', '/v1/jobs', { function: 'hello', tasks: [] })).toMatchObject({ status: 400 });
+    expect(await api(server, 'POST', '/v1/jobs', { function: 'ghost', tasks: helloTasks(1) })).toMatchObject({ status: 404 });
+    expect(await api(server, 'GET', '/v1/jobs/nope')).toMatchObject({ status: 404, json: { error: { code: 'not_found' } } });
+  });
+});
+
+describe('restart', () => {
+  it('a job accepted before the orchestrator stopped completes after it restarts, each result once', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tabgrid-restart-'));
+    let server = await startServer(config(dataDir));
+    expect((await upload(server, 'hello')).status).toBe(201);
+    const { id } = (await api(server, 'POST', '/v1/jobs', { function: 'hello', tasks: helloTasks(30) })).json as { id: string };
+    await server.stop(); // nothing ran: no node was online
+
+    server = await startServer(config(dataDir));
+    expect(server.recovered).toEqual({ jobs: 1, tasks: 30 });
+    const volunteer = startVolunteer(server.url, 'eu', 'node_restart_1');
+    try {
+      expect(await finished(server, id)).toMatchObject({ status: 'done', done: 30 });
+      const results = (await api(server, 'GET', `/v1/jobs/${id}/results`)).json as JobResult[];
+      expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 30 }, (_, i) => `TASK ${i}`));
+    } finally {
+      volunteer.volunteer.stop();
+      await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
