@@ -31,8 +31,15 @@ function readJson(file) {
 
 // The official WASI test suite sits beside the checkout (../shared) on the dev and CI machines.
 const wasiTestsuite = process.env.TABGRID_WASI_TESTSUITE ?? path.resolve(root, '../shared/conformance/wasi-testsuite');
+const sharedSets = ['c', 'assemblyscript'].map((set) => path.join(wasiTestsuite, set));
+const missingSets = sharedSets.filter((dir) => !fs.existsSync(dir));
+if (missingSets.length > 0 && process.env.CI) {
+  console.error(`CI needs the official WASI test suite; missing: ${missingSets.join(', ')} (set TABGRID_WASI_TESTSUITE)`);
+  process.exit(1);
+}
+if (missingSets.length > 0) console.log(`note: WASI test suite not found at ${wasiTestsuite}; running our own conformance tests only`);
 const conformanceDirs = [
-  ...['c', 'assemblyscript'].map((set) => path.join(wasiTestsuite, set)).filter((dir) => fs.existsSync(dir)),
+  ...sharedSets.filter((dir) => fs.existsSync(dir)),
   path.join(root, 'packages/runtime/conformance/tabgrid'),
 ];
 
