@@ -5,7 +5,7 @@ import { createNodesStore } from './stores/nodes-store';
 import { createSessionStore } from './stores/session-store';
 import { createVolunteerStore } from './stores/volunteer-store';
 import { loadAgent } from './volunteer/agent';
-import { regionFromTimeZone } from './region';
+import { regionFromQuery, regionFromTimeZone } from './region';
 
 /** The app's stores, wired to the real browser once; components import them from here. */
 export const session = createSessionStore({
@@ -24,12 +24,15 @@ export const nodesStore = createNodesStore(api, {
   now: () => Date.now(),
 });
 
+const query = new URLSearchParams(window.location.search);
+
 export const volunteerStore = createVolunteerStore({
   loadAgent,
   serverUrl: window.location.origin,
   // ?relay=1 skips WebRTC: for networks where ICE cannot work, and for testing the fallback.
-  forceRelay: new URLSearchParams(window.location.search).get('relay') === '1',
-  defaultRegion: regionFromTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone),
+  forceRelay: query.get('relay') === '1',
+  // ?region=eu preselects a region (links from a regional campaign, tests); else the time zone's.
+  defaultRegion: regionFromQuery(query.get('region')) ?? regionFromTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone),
   reload: () => window.location.reload(),
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { regionFromTimeZone } from './region';
+import { regionFromQuery, regionFromTimeZone } from './region';
 
 describe('regionFromTimeZone', () => {
   it.each([
@@ -12,5 +12,13 @@ describe('regionFromTimeZone', () => {
     [undefined, 'other'],
   ])('%s → %s', (tz, region) => {
     expect(regionFromTimeZone(tz)).toBe(region);
+  });
+});
+
+describe('regionFromQuery', () => {
+  it('accepts known regions only', () => {
+    expect(regionFromQuery('eu')).toBe('eu');
+    expect(regionFromQuery('mars')).toBeUndefined();
+    expect(regionFromQuery(null)).toBeUndefined();
   });
 });

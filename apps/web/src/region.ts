@@ -25,3 +25,8 @@ export function regionFromTimeZone(timeZone: string | undefined): Region {
 export function isRegion(value: string): value is Region {
   return REGIONS.some((r) => r.id === value);
 }
+
+/** `?region=` on the volunteer page, if it names a known region. */
+export function regionFromQuery(value: string | null): Region | undefined {
+  return value !== null && isRegion(value) ? value : undefined;
+}

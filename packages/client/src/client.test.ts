@@ -26,6 +26,36 @@ async function rejection(p: Promise<unknown>): Promise<TabgridApiError> {
 }
 
 describe('TabgridClient', () => {
+  it('creates, reads, cancels jobs and reads their results', async () => {
+    const job = {
+      id: 'j1',
+      function: 'hello@1',
+      status: 'running',
+      total: 2,
+      done: 1,
+      failed: 0,
+      running: 1,
+      queued: 0,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: null,
+    };
+    const { fetch, calls } = fakeFetch((call) =>
+      call.url.endsWith('/results') ? jsonResponse(200, [{ index: 0, ...result }]) : jsonResponse(202, job),
+    );
+    const client = new TabgridClient({ baseUrl: 'http://h', apiKey: 'k', fetch });
+    expect(await client.createJob({ function: 'hello', tasks: [{ stdin: 'a' }, { stdin: 'b' }] })).toEqual(job);
+    expect(JSON.parse(calls[0]?.body as string)).toEqual({ function: 'hello', tasks: [{ stdin: 'a' }, { stdin: 'b' }] });
+    expect(await client.getJob('j1')).toEqual(job);
+    expect(await client.jobResults('j1')).toEqual([{ index: 0, ...result }]);
+    await client.cancelJob('j1');
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      'POST http://h/v1/jobs',
+      'GET http://h/v1/jobs/j1',
+      'GET http://h/v1/jobs/j1/results',
+      'DELETE http://h/v1/jobs/j1',
+    ]);
+  });
+
   it('uploads raw wasm with the name and version in the query and a bearer key', async () => {
     const { fetch, calls } = fakeFetch(() =>
       jsonResponse(201, { name: 'hello', version: '1.0', digest: 'sha256:ab', size: 4 }),

@@ -1,9 +1,21 @@
-import { TabgridError, type FunctionInfo, type InvokeRequest, type InvokeResult, type NodeInfo, type UploadedFunction } from '@tabgrid/protocol';
+import {
+  TabgridError,
+  type FunctionInfo,
+  type InvokeRequest,
+  type InvokeResult,
+  type JobInfo,
+  type JobRequest,
+  type JobResult,
+  type NodeInfo,
+  type UploadedFunction,
+} from '@tabgrid/protocol';
 import { apiErrorFromBody, TabgridApiError } from './errors';
 import {
   parseFunctionList,
   parseHealth,
   parseInvokeResult,
+  parseJobInfo,
+  parseJobResults,
   parseNodeList,
   parseUploadedFunction,
 } from './parse-responses';
@@ -58,12 +70,31 @@ export class TabgridClient {
     return this.#request('POST', '/v1/invoke', body, options, (raw) => parseInvokeResult(raw));
   }
 
+  /** Accepts a batch job (202); poll `getJob` or follow `/v1/jobs/:id/events`. */
+  createJob(req: JobRequest, options: CallOptions = {}): Promise<JobInfo> {
+    const body = { contentType: 'application/json', data: JSON.stringify(req) };
+    return this.#request('POST', '/v1/jobs', body, options, parseJobInfo);
+  }
+
+  getJob(id: string, options: CallOptions = {}): Promise<JobInfo> {
+    return this.#request('GET', `/v1/jobs/${encodeURIComponent(id)}`, undefined, options, parseJobInfo);
+  }
+
+  cancelJob(id: string, options: CallOptions = {}): Promise<JobInfo> {
+    return this.#request('DELETE', `/v1/jobs/${encodeURIComponent(id)}`, undefined, options, parseJobInfo);
+  }
+
+  /** Finished tasks' results in task order (all of them once the job is over). */
+  jobResults(id: string, options: CallOptions = {}): Promise<JobResult[]> {
+    return this.#request('GET', `/v1/jobs/${encodeURIComponent(id)}/results`, undefined, options, parseJobResults);
+  }
+
   listNodes(options: CallOptions = {}): Promise<NodeInfo[]> {
     return this.#request('GET', '/v1/nodes', undefined, options, parseNodeList);
   }
 
   async #request<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     body: Body | undefined,
     options: CallOptions,

@@ -3,6 +3,9 @@ import {
   TabgridError,
   type FunctionInfo,
   type InvokeResult,
+  type JobInfo,
+  type JobResult,
+  type JobStatus,
   type NodeInfo,
   type NodeState,
   type NodeTransport,
@@ -130,4 +133,35 @@ export function parseNodeInfo(raw: unknown, what = 'body'): NodeInfo {
 
 export function parseNodeList(raw: unknown): NodeInfo[] {
   return arr(raw, 'body').map((item, i) => parseNodeInfo(item, `body[${i}]`));
+}
+
+const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'done', 'failed', 'cancelled'];
+
+export function parseJobInfo(raw: unknown, what = 'body'): JobInfo {
+  const o = obj(raw, what);
+  return {
+    id: str(o, 'id', what),
+    function: str(o, 'function', what),
+    status: oneOf(o, 'status', what, JOB_STATUSES),
+    total: num(o, 'total', what),
+    done: num(o, 'done', what),
+    failed: num(o, 'failed', what),
+    running: num(o, 'running', what),
+    queued: num(o, 'queued', what),
+    createdAt: str(o, 'createdAt', what),
+    finishedAt: o.finishedAt === null ? null : str(o, 'finishedAt', what),
+  };
+}
+
+export function parseJobResults(raw: unknown): JobResult[] {
+  return arr(raw, 'body').map((item, i) => {
+    const what = `body[${i}]`;
+    const o = obj(item, what);
+    const result: JobResult = { index: num(o, 'index', what), ...parseInvokeResult(o, what) };
+    if (o.error !== undefined) {
+      const e = obj(o.error, `${what}.error`);
+      result.error = { code: str(e, 'code', `${what}.error`), message: str(e, 'message', `${what}.error`) };
+    }
+    return result;
+  });
 }
