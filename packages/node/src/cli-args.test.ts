@@ -14,12 +14,13 @@ describe('tabgrid-node arguments', () => {
       forceRelay: false,
       dataDir: '/home/v/.tabgrid-node',
       cacheMaxBytes: 512 * 1024 * 1024,
+      iceBindAddress: undefined,
       verbose: false,
     });
   });
 
   it('takes every flag', () => {
-    const argv = ['--url', 'https://grid.example/', '--region', 'asia', '--slots', '8', '--relay', '--data', '/d', '--cache-mb', '64', '-v'];
+    const argv = ['--url', 'https://grid.example/', '--region', 'asia', '--slots', '8', '--relay', '--data', '/d', '--cache-mb', '64', '--ice-bind', '127.0.0.1', '-v'];
     expect(parse(argv)).toEqual({
       kind: 'run',
       serverUrl: 'https://grid.example',
@@ -28,6 +29,7 @@ describe('tabgrid-node arguments', () => {
       forceRelay: true,
       dataDir: '/d',
       cacheMaxBytes: 64 * 1024 * 1024,
+      iceBindAddress: '127.0.0.1',
       verbose: true,
     });
   });
@@ -54,6 +56,7 @@ describe('tabgrid-node arguments', () => {
     [['--region', 'eu west'], /--region/],
     [['--region', 'r'.repeat(65)], /--region/],
     [['--cache-mb', '-1'], /--cache-mb/],
+    [['--ice-bind', 'localhost'], /--ice-bind must be an IP address/],
     [['--bogus'], /Unknown option/],
     [['stray'], /positional/],
   ])('rejects %j', (argv, message) => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { LIMITS } from '@tabgrid/protocol';
 
@@ -22,6 +23,7 @@ WebSocket relay), runs WASI tasks on N worker threads, keeps modules and its nod
   --relay            skip WebRTC, use the WebSocket relay
   --data DIR         node id, lock and module cache (TABGRID_NODE_DATA, default ${d.dataDir})
   --cache-mb MB      bound of the on-disk module cache (default 512)
+  --ice-bind ADDR    local address for WebRTC (default: all; 127.0.0.1 if there is no other interface)
   --verbose, -v      log every task
   --help, -h         this text
 
@@ -42,6 +44,7 @@ export type NodeCli =
       forceRelay: boolean;
       dataDir: string;
       cacheMaxBytes: number;
+      iceBindAddress: string | undefined;
       verbose: boolean;
     };
 
@@ -52,6 +55,7 @@ const OPTIONS = {
   relay: { type: 'boolean' },
   data: { type: 'string' },
   'cache-mb': { type: 'string' },
+  'ice-bind': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -79,6 +83,11 @@ function httpUrl(text: string): string {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+function ipAddress(text: string): string {
+  if (isIP(text) === 0) throw new UsageError(`--ice-bind must be an IP address, got "${text}"`);
+  return text;
+}
+
 export function parseNodeCli(argv: readonly string[], env: NodeJS.ProcessEnv, defaults: CliDefaults): NodeCli {
   let values;
   try {
@@ -101,6 +110,7 @@ export function parseNodeCli(argv: readonly string[], env: NodeJS.ProcessEnv, de
     forceRelay: values.relay ?? false,
     dataDir: values.data ?? env.TABGRID_NODE_DATA ?? defaults.dataDir,
     cacheMaxBytes: (values['cache-mb'] === undefined ? 512 : positiveInt('cache-mb', values['cache-mb'])) * 1024 * 1024,
+    iceBindAddress: values['ice-bind'] === undefined ? undefined : ipAddress(values['ice-bind']),
     verbose: values.verbose ?? false,
   };
 }

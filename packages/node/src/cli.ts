@@ -34,6 +34,7 @@ try {
     region: cli.region,
     forceRelay: cli.forceRelay,
     cacheMaxBytes: cli.cacheMaxBytes,
+    ...(cli.iceBindAddress === undefined ? {} : { iceBindAddress: cli.iceBindAddress }),
     onChange: (snapshot) => {
       for (const line of lines(snapshot)) log(line);
       // A refusal (e.g. protocol mismatch) will not heal by retrying: exit so a supervisor notices.

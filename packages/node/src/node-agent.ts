@@ -9,7 +9,7 @@ import { lockDataDir } from './data-dir-lock';
 import { FsModuleStore } from './fs-module-store';
 import { httpModuleFetcher, ModuleCache } from './module-cache';
 import { loadOrCreateNodeId } from './node-identity';
-import { nodeWrtc } from './node-rtc';
+import { defaultBindAddress, nodeWrtc } from './node-rtc';
 import { Volunteer, type VolunteerSnapshot } from './volunteer';
 
 export type { VolunteerSnapshot } from './volunteer';
@@ -28,6 +28,11 @@ export interface NodeAgentOptions {
   region?: string;
   /** Skip WebRTC and use the WebSocket relay at once. */
   forceRelay?: boolean;
+  /**
+   * Address WebRTC binds to. Default: every interface, or 127.0.0.1 on a machine that has no
+   * interface but loopback (where ICE would otherwise have no candidate at all).
+   */
+  iceBindAddress?: string;
   /** Bound of the on-disk module cache. */
   cacheMaxBytes?: number;
   /** Every state change (not coalesced: the agent has no UI to protect). */
@@ -112,6 +117,8 @@ export function startNodeAgent(options: NodeAgentOptions): NodeAgent {
     };
   };
 
+  const bindAddress = options.iceBindAddress ?? defaultBindAddress();
+  const wrtc = nodeWrtc(bindAddress === undefined ? {} : { bindAddress });
   const volunteer = new Volunteer({
     nodeId,
     capabilities,
@@ -123,7 +130,7 @@ export function startNodeAgent(options: NodeAgentOptions): NodeAgent {
         nodeId,
         forceRelay: options.forceRelay ?? false,
         WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket,
-        peerOptions: { wrtc: nodeWrtc },
+        peerOptions: { wrtc },
       }),
     timers: {
       setInterval: (cb, ms) => setInterval(cb, ms),

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import {
   RTCIceCandidate,
   RTCPeerConnection as PolyfillPeerConnection,
@@ -20,6 +21,13 @@ type Description = { type: RTCSdpType; sdp: string };
  */
 class BrowserLikePeerConnection extends PolyfillPeerConnection {
   private heldCandidates: Event[] | undefined = [];
+
+  /** libdatachannel options beyond RTCConfiguration (the polyfill passes its config through). */
+  static nativeConfig: { bindAddress?: string } = {};
+
+  constructor(config?: RTCConfiguration) {
+    super({ iceServers: [], iceTransportPolicy: 'all', ...config, ...new.target.nativeConfig } as RTCConfiguration);
+  }
 
   override async createOffer(): Promise<Description> {
     return plain(await super.createOffer());
@@ -59,9 +67,30 @@ function plain(description: RTCSessionDescriptionInit): Description {
   return { type: description.type, sdp: description.sdp ?? '' };
 }
 
+export interface NodeRtcOptions {
+  /**
+   * Local address ICE binds to and offers as its only host candidate. libjuice skips loopback
+   * when it enumerates interfaces, so on a machine with no other interface it has no candidate
+   * at all and ICE cannot start; bound to 127.0.0.1 it reaches an orchestrator on this machine.
+   */
+  bindAddress?: string;
+}
+
 /** The `wrtc` option simple-peer needs under Node. */
-export const nodeWrtc = {
-  RTCPeerConnection: BrowserLikePeerConnection,
-  RTCSessionDescription,
-  RTCIceCandidate,
-} as unknown as NonNullable<SimplePeer.Options['wrtc']>;
+export function nodeWrtc(options: NodeRtcOptions = {}): NonNullable<SimplePeer.Options['wrtc']> {
+  const nativeConfig = options.bindAddress === undefined ? {} : { bindAddress: options.bindAddress };
+  class ConfiguredPeerConnection extends BrowserLikePeerConnection {
+    static override nativeConfig = nativeConfig;
+  }
+  return {
+    RTCPeerConnection: ConfiguredPeerConnection,
+    RTCSessionDescription,
+    RTCIceCandidate,
+  } as unknown as NonNullable<SimplePeer.Options['wrtc']>;
+}
+
+/** Loopback when this machine has no other interface (a bare network namespace, a sandbox). */
+export function defaultBindAddress(interfaces = os.networkInterfaces()): string | undefined {
+  const external = Object.values(interfaces).some((list) => list?.some((i) => !i.internal));
+  return external ? undefined : '127.0.0.1';
+}
