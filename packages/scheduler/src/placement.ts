@@ -45,7 +45,7 @@ export function pickNode(
   if (holders !== undefined && holders.size > 0) {
     for (let i = 0; i < LOCAL_CHOICES; i++) {
       const node = holders.at(Math.floor(random() * holders.size))!;
-      if (!node.listedFree || !node.classes.includes(cls)) continue;
+      if (!(node.freePos[cls.id]! >= 0)) continue;
       const s = score(node, state, speculative, weights, now);
       if (s > bestScore) {
         best = node;
@@ -71,7 +71,7 @@ export function pickNode(
 function score(node: NodeState, state: UnitState, speculative: boolean, weights: PlacementWeights, now: number): number {
   if (state.siblings?.has(node.id)) return -Infinity;
   if (speculative) for (const attempt of state.attempts) if (attempt.node === node) return -Infinity;
-  let s = weights.rank * node.rank.score(now) - weights.load * (node.running.size / node.slots);
+  let s = weights.rank * node.rank.score(now) - weights.load * (node.running.length / node.slots);
   const digest = state.unit.moduleDigest;
   if (digest !== undefined && node.modules.has(digest)) s += weights.locality;
   if (state.failedOn?.has(node.id)) s -= FAILED_HERE_PENALTY;

@@ -1,6 +1,7 @@
 import { pickNode, type PlacementWeights } from './placement';
 import { Ranking, type RankRecord } from './ranking';
 import { ConstraintClass, JobState, type Attempt, type NodeState, type UnitState } from './state';
+import { LeaseHeap } from './lease-heap';
 import { IndexedSet, MinHeap, seededRandom } from './structures';
 import type {
   Assignment,
@@ -37,13 +38,16 @@ export class Scheduler {
   /** Live attempts by the id their node knows. */
   private readonly attempts = new Map<string, Attempt>();
   private readonly classes = new Map<string, ConstraintClass>();
+  /** The same classes as an array (iterated on every `place()`), and those of region-only units by region. */
+  private readonly classList: ConstraintClass[] = [];
+  private readonly regionOnlyClass = new Map<string | undefined, ConstraintClass>();
   private readonly regionNodes = new Map<string, number>();
   private readonly moduleHolders = new Map<string, IndexedSet<NodeState>>();
   private readonly jobs = new Map<string, JobState>();
   /** Jobs near their end, whose long runners may get speculative copies. */
   private readonly tailJobs = new Set<JobState>();
   private readonly backoff = new MinHeap<UnitState>((u) => u.notBefore);
-  private readonly leases = new MinHeap<Attempt>((a) => a.heapKey);
+  private readonly leases = new LeaseHeap();
   private readonly quarantine = new Map<string, QuarantinedUnit>();
   private readonly ranking: Ranking;
   private readonly now: () => number;
@@ -105,7 +109,8 @@ export class Scheduler {
       memoryMb: spec.memoryMb ?? 0,
       features: new Set(spec.features ?? []),
       modules: new Set(),
-      running: new Set(),
+      running: [],
+      freePos: [],
       classes: [],
       listedFree: false,
       online: true,
@@ -131,7 +136,7 @@ export class Scheduler {
     for (const digest of node.modules) this.moduleHolders.get(digest)?.delete(node);
     node.rank.offline(now);
     const outcomes: NodeFailureOutcome[] = [];
-    for (const attempt of [...node.running]) outcomes.push(this.failAttempt(attempt, now));
+    for (const attempt of node.running.slice()) outcomes.push(this.failAttempt(attempt, now));
     return outcomes;
   }
 
@@ -157,7 +162,7 @@ export class Scheduler {
   }
 
   runningOn(nodeId: string): number {
-    return this.nodes.get(nodeId)?.running.size ?? 0;
+    return this.nodes.get(nodeId)?.running.length ?? 0;
   }
 
   // ---- ranking --------------------------------------------------------------------------------
@@ -192,6 +197,8 @@ export class Scheduler {
     }
     const firstOfTask = new Map<string, UnitState>();
     for (const unit of units) {
+      // A duplicate within the batch is a caller bug; the units before it stay submitted.
+      if (this.units.has(unit.unitId)) throw new Error(`unit ${unit.unitId} submitted twice in one batch`);
       const job = unit.jobId === undefined ? undefined : this.jobOf(unit.jobId);
       const state: UnitState = {
         unit,
@@ -206,6 +213,10 @@ export class Scheduler {
         notBefore: 0,
         copies: 0,
         blocked: false,
+        runPrev: undefined,
+        runNext: undefined,
+        runStart: 0,
+        inRunList: false,
       };
       const first = firstOfTask.get(unit.taskId);
       if (first) state.siblings = first.siblings ??= new Set();
@@ -243,7 +254,8 @@ export class Scheduler {
     const now = this.now();
     if (attempt) this.recordSuccess(attempt, now);
     const cancel: Cancellation[] = [];
-    for (const other of [...state.attempts]) {
+    while (state.attempts.length > 0) {
+      const other = state.attempts[state.attempts.length - 1]!;
       if (other !== attempt) cancel.push({ unitId: other.id, nodeId: other.node.id });
       this.release(other);
     }
@@ -281,15 +293,18 @@ export class Scheduler {
     const node = this.nodes.get(nodeId);
     if (!node) return;
     const deadline = this.now() + extendMs;
-    for (const attempt of node.running) if (attempt.deadline < deadline) attempt.deadline = deadline;
+    for (const attempt of node.running) {
+      if (attempt.deadline >= deadline) continue;
+      attempt.deadline = deadline;
+      this.leases.later(attempt);
+    }
   }
 
   /** Attempts whose lease ran out are taken from their node and treated as a node failure. */
   expireLeases(): NodeFailureOutcome[] {
     const now = this.now();
     const expired: NodeFailureOutcome[] = [];
-    for (let top = this.leaseTop(); top !== undefined && top.deadline <= now; top = this.leaseTop()) {
-      this.leases.pop();
+    for (let top = this.leases.peek(); top !== undefined && top.deadline <= now; top = this.leases.peek()) {
       expired.push(this.failAttempt(top, now));
     }
     return expired;
@@ -331,7 +346,7 @@ export class Scheduler {
       }
       this.backoff.pop();
     }
-    const lease = this.leaseTop();
+    const lease = this.leases.peek();
     if (lease) next = Math.min(next, lease.deadline);
     if (this.tailJobs.size > 0) next = Math.min(next, this.nextStragglerAt);
     return next === Infinity ? undefined : next;
@@ -410,7 +425,7 @@ export class Scheduler {
 
   private placeQueued(now: number, limit: number, placed: Assignment[]): void {
     const active: ConstraintClass[] = [];
-    for (const cls of this.classes.values()) {
+    for (const cls of this.classList) {
       if (cls.queuedCount === 0 || cls.free.size === 0) continue;
       cls.exhausted = false;
       active.push(cls);
@@ -468,16 +483,16 @@ export class Scheduler {
     this.nextStragglerAt = Infinity;
     for (const job of this.tailJobs) {
       const threshold = Math.max(this.straggler.minRunningMs, this.straggler.factor * job.median());
-      for (const [state, startedAt] of job.running) {
+      for (let state = job.runHead; state !== undefined; state = job.runHead) {
         if (placed.length >= limit) return;
-        if (now - startedAt < threshold) {
-          this.nextStragglerAt = Math.min(this.nextStragglerAt, startedAt + threshold);
+        if (now - state.runStart < threshold) {
+          this.nextStragglerAt = Math.min(this.nextStragglerAt, state.runStart + threshold);
           break;
         }
         const node = this.pick(state, state.cls, now, true);
         if (!node) break;
         // Out of the straggler scan for good: one copy per unit.
-        job.running.delete(state);
+        job.runRemove(state);
         this.assign(state, node, now, true, placed);
       }
     }
@@ -498,17 +513,17 @@ export class Scheduler {
       this.speculativeLive++;
     }
     const deadline = now + state.unit.leaseMs;
-    const attempt: Attempt = { id, unit: state, node, startedAt: now, deadline, heapKey: deadline, live: true, speculative };
+    const attempt: Attempt = { id, unit: state, node, startedAt: now, deadline, heapIndex: -1, nodePos: node.running.length, live: true, speculative };
     this.attempts.set(id, attempt);
     state.attempts.push(attempt);
     state.status = 'running';
-    node.running.add(attempt);
+    node.running.push(attempt);
     this.updateFree(node);
     state.siblings?.add(node.id);
     this.leases.push(attempt);
     const job = state.job;
     if (job && !speculative) {
-      job.running.set(state, now);
+      job.runAppend(state, now);
       this.touchJob(job);
     }
     placed.push(
@@ -527,9 +542,14 @@ export class Scheduler {
 
   private release(attempt: Attempt): void {
     attempt.live = false;
+    this.leases.remove(attempt);
     this.attempts.delete(attempt.id);
     const node = attempt.node;
-    node.running.delete(attempt);
+    const last = node.running.pop()!;
+    if (last !== attempt) {
+      node.running[attempt.nodePos] = last;
+      last.nodePos = attempt.nodePos;
+    }
     this.updateFree(node);
     const attempts = attempt.unit.attempts;
     attempts.splice(attempts.indexOf(attempt), 1);
@@ -560,7 +580,7 @@ export class Scheduler {
       outcome.action = 'still_running';
       return outcome;
     }
-    state.job?.running.delete(state);
+    state.job?.runRemove(state);
     if (state.failedOn.size >= this.maxNodeFailures || state.failures >= this.maxAttempts) {
       this.quarantine.set(state.unit.unitId, {
         unitId: state.unit.unitId,
@@ -606,19 +626,6 @@ export class Scheduler {
     }
   }
 
-  /** Drops finished attempts from the top of the lease heap and re-files renewed ones. */
-  private leaseTop(): Attempt | undefined {
-    for (let top = this.leases.peek(); top !== undefined; top = this.leases.peek()) {
-      if (top.live && top.deadline === top.heapKey) return top;
-      this.leases.pop();
-      if (top.live) {
-        top.heapKey = top.deadline;
-        this.leases.push(top);
-      }
-    }
-    return undefined;
-  }
-
   /** Removes a unit that is done (completed, cancelled or quarantined) from every index. */
   private finishUnit(state: UnitState): void {
     switch (state.status) {
@@ -631,7 +638,7 @@ export class Scheduler {
         if (state.job) state.job.queued--;
         break;
       case 'running':
-        state.job?.running.delete(state);
+        state.job?.runRemove(state);
         break;
       case 'done':
         return;
@@ -655,7 +662,7 @@ export class Scheduler {
     const tail =
       s.enabled &&
       job.queued === 0 &&
-      job.running.size > 0 &&
+      job.runningCount > 0 &&
       job.completedCount >= s.minSamples &&
       job.units.size <= Math.max(1, Math.ceil(s.tailFraction * job.total));
     if (tail) this.tailJobs.add(job);
@@ -669,11 +676,16 @@ export class Scheduler {
   }
 
   private classFor(unit: WorkUnit): ConstraintClass {
-    const { key, minMemoryMb, features } = ConstraintClass.keyOf(unit);
-    let cls = this.classes.get(key);
+    const regionOnly = !unit.minMemoryMb && !unit.features?.length;
+    let cls = regionOnly ? this.regionOnlyClass.get(unit.region) : undefined;
     if (cls) return cls;
-    cls = new ConstraintClass(key, unit.region, minMemoryMb, features);
+    const { key, minMemoryMb, features } = ConstraintClass.keyOf(unit);
+    cls = this.classes.get(key);
+    if (cls) return cls;
+    cls = new ConstraintClass(this.classList.length, key, unit.region, minMemoryMb, features);
     this.classes.set(key, cls);
+    this.classList.push(cls);
+    if (regionOnly) this.regionOnlyClass.set(unit.region, cls);
     // Once per distinct constraint set: the only scan over all nodes.
     for (const node of this.nodes.values()) {
       if (!cls.admits(node)) continue;
@@ -689,7 +701,7 @@ export class Scheduler {
     this.regionNodes.set(node.region, (this.regionNodes.get(node.region) ?? 0) + 1);
     this.totalSlots += node.slots;
     node.classes = [];
-    for (const cls of this.classes.values()) {
+    for (const cls of this.classList) {
       if (!cls.admits(node)) continue;
       node.classes.push(cls);
       cls.nodeCount++;
@@ -711,7 +723,7 @@ export class Scheduler {
 
   /** Keeps the node in its classes' free sets exactly while it is online with a spare slot. */
   private updateFree(node: NodeState): void {
-    const free = node.online && node.running.size < node.slots;
+    const free = node.online && node.running.length < node.slots;
     if (free === node.listedFree) return;
     node.listedFree = free;
     for (const cls of node.classes) {
@@ -739,7 +751,7 @@ export class Scheduler {
       online: node !== undefined,
       region: node?.region,
       slots: node?.slots ?? 0,
-      running: node?.running.size ?? 0,
+      running: node?.running.length ?? 0,
       score: record.score(now),
       successRate: record.successRate,
       throughput: record.throughput,

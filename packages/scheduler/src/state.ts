@@ -1,6 +1,6 @@
 /** The scheduler's internal records. Nothing here is exported from the package. */
 import type { RankRecord } from './ranking';
-import { Deque, IndexedSet } from './structures';
+import { Deque } from './structures';
 import type { WorkUnit } from './types';
 
 export interface NodeState {
@@ -10,7 +10,10 @@ export interface NodeState {
   memoryMb: number;
   features: ReadonlySet<string>;
   modules: Set<string>;
-  running: Set<Attempt>;
+  /** Attempts in flight; each knows its position (swap-remove). */
+  running: Attempt[];
+  /** Position in each class's free set by class id; -1 or missing when absent. */
+  freePos: number[];
   /** Constraint classes this node satisfies. */
   classes: ConstraintClass[];
   /** Whether it is in its classes' free sets (online with a slot to spare). */
@@ -38,6 +41,11 @@ export interface UnitState {
   copies: number;
   /** The last placement round found a free node only among those holding its siblings. */
   blocked: boolean;
+  /** Links in the job's list of running units, oldest start first (`runStart`); see JobState. */
+  runPrev: UnitState | undefined;
+  runNext: UnitState | undefined;
+  runStart: number;
+  inRunList: boolean;
 }
 
 export interface Attempt {
@@ -47,8 +55,10 @@ export interface Attempt {
   node: NodeState;
   startedAt: number;
   deadline: number;
-  /** The deadline this attempt is filed under in the lease heap (deadline may since have grown). */
-  heapKey: number;
+  /** Position in the lease heap; -1 once out of it. */
+  heapIndex: number;
+  /** Position in its node's `running`. */
+  nodePos: number;
   live: boolean;
   speculative: boolean;
 }
@@ -60,7 +70,7 @@ export interface Attempt {
 export class ConstraintClass {
   readonly queue = new Deque<UnitState>();
   /** Online nodes satisfying the constraints with a free slot. */
-  readonly free = new IndexedSet<NodeState>();
+  readonly free: NodeFreeSet;
   /** Online nodes satisfying the constraints, free or not. */
   nodeCount = 0;
   /** Units of this class in the queue (the deque may also hold finished ones, skipped lazily). */
@@ -75,11 +85,14 @@ export class ConstraintClass {
   exhausted = false;
 
   constructor(
+    readonly id: number,
     readonly key: string,
     readonly region: string | undefined,
     readonly minMemoryMb: number,
     readonly features: readonly string[],
-  ) {}
+  ) {
+    this.free = new NodeFreeSet(id);
+  }
 
   static keyOf(unit: WorkUnit): { key: string; minMemoryMb: number; features: string[] } {
     const minMemoryMb = memoryTier(unit.minMemoryMb ?? 0);
@@ -110,6 +123,41 @@ export class ConstraintClass {
 }
 
 /**
+ * The free nodes of one class: a dense array for O(1) random picks, each node keeping its
+ * position per class id, so entering and leaving costs no hashing on the hot path.
+ */
+export class NodeFreeSet {
+  private readonly items: NodeState[] = [];
+
+  constructor(private readonly classId: number) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  at(position: number): NodeState | undefined {
+    return this.items[position];
+  }
+
+  add(node: NodeState): void {
+    const at = node.freePos[this.classId];
+    if (at !== undefined && at >= 0) return;
+    node.freePos[this.classId] = this.items.length;
+    this.items.push(node);
+  }
+
+  delete(node: NodeState): void {
+    const at = node.freePos[this.classId];
+    if (at === undefined || at < 0) return;
+    node.freePos[this.classId] = -1;
+    const last = this.items.pop()!;
+    if (last === node) return;
+    this.items[at] = last;
+    last.freePos[this.classId] = at;
+  }
+}
+
+/**
  * Memory requirements are rounded up to a power of two MiB so that arbitrary values do not
  * multiply classes; nodes report memory in such steps (navigator.deviceMemory) anyway.
  */
@@ -126,8 +174,10 @@ export class JobState {
   queued = 0;
   quarantined = 0;
   total = 0;
-  /** Running units by the start of their current primary attempt, oldest first. */
-  readonly running = new Map<UnitState, number>();
+  /** Running units not yet given a copy, by the start of their primary attempt, oldest first. */
+  runHead: UnitState | undefined;
+  private runTail: UnitState | undefined;
+  runningCount = 0;
   /** The most recent completed durations, for the median. */
   private readonly durations = new Float64Array(DURATION_SAMPLES);
   completedCount = 0;
@@ -136,6 +186,29 @@ export class JobState {
   meanDuration: number | undefined;
 
   constructor(readonly id: string) {}
+
+  runAppend(state: UnitState, now: number): void {
+    if (state.inRunList) this.runRemove(state);
+    state.inRunList = true;
+    state.runStart = now;
+    state.runPrev = this.runTail;
+    state.runNext = undefined;
+    if (this.runTail) this.runTail.runNext = state;
+    else this.runHead = state;
+    this.runTail = state;
+    this.runningCount++;
+  }
+
+  runRemove(state: UnitState): void {
+    if (!state.inRunList) return;
+    state.inRunList = false;
+    if (state.runPrev) state.runPrev.runNext = state.runNext;
+    else this.runHead = state.runNext;
+    if (state.runNext) state.runNext.runPrev = state.runPrev;
+    else this.runTail = state.runPrev;
+    state.runPrev = state.runNext = undefined;
+    this.runningCount--;
+  }
 
   recordDuration(ms: number): void {
     this.durations[this.completedCount % DURATION_SAMPLES] = ms;

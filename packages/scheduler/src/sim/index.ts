@@ -1,0 +1,1 @@
+export { simulate, SimFailure, type SimOptions, type SimReport } from './simulator';
