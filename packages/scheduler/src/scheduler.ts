@@ -35,8 +35,9 @@ export class Scheduler {
   private readonly nodes = new Map<string, NodeState>();
   /** Live logical units (queued, backing off or running). */
   private readonly units = new Map<string, UnitState>();
-  /** Live attempts by the id their node knows. */
-  private readonly attempts = new Map<string, Attempt>();
+  /** Live speculative copies by the id their node knows (primaries are found through `units`). */
+  private readonly copies = new Map<string, Attempt>();
+  private runningTotal = 0;
   private readonly classes = new Map<string, ConstraintClass>();
   /** The same classes as an array (iterated on every `place()`), and those of region-only units by region. */
   private readonly classList: ConstraintClass[] = [];
@@ -193,7 +194,7 @@ export class Scheduler {
   /** Queues units in order; units sharing a `taskId` in one call are replicas and never share a node. */
   submit(units: readonly WorkUnit[]): void {
     for (const unit of units) {
-      if (this.units.has(unit.unitId) || this.attempts.has(unit.unitId)) throw new Error(`unit ${unit.unitId} already submitted`);
+      if (this.units.has(unit.unitId) || this.copies.has(unit.unitId)) throw new Error(`unit ${unit.unitId} already submitted`);
     }
     const firstOfTask = new Map<string, UnitState>();
     for (const unit of units) {
@@ -245,7 +246,7 @@ export class Scheduler {
    * unit: it is done. The other running attempts of the same unit are listed to be cancelled.
    */
   completeUnit(unitId: string): Completion | undefined {
-    const attempt = this.attempts.get(unitId);
+    const attempt = this.attemptOf(unitId);
     const state = attempt ? attempt.unit : this.units.get(unitId);
     if (!state) {
       this.quarantine.delete(unitId);
@@ -268,7 +269,7 @@ export class Scheduler {
    * removed wherever it is, without counting as a result of its nodes. Returns the attempts to stop.
    */
   cancel(unitId: string): Cancellation[] {
-    const state = this.units.get(unitId) ?? this.attempts.get(unitId)?.unit;
+    const state = this.units.get(unitId) ?? this.copies.get(unitId)?.unit;
     if (!state) {
       this.quarantine.delete(unitId);
       return [];
@@ -312,12 +313,12 @@ export class Scheduler {
 
   /** The node refused or lost one attempt (module fetch failed, crash): retry elsewhere with backoff. */
   nodeFailed(unitId: string): NodeFailureOutcome | undefined {
-    const attempt = this.attempts.get(unitId);
+    const attempt = this.attemptOf(unitId);
     return attempt && this.failAttempt(attempt, this.now());
   }
 
   leaseOf(unitId: string): { nodeId: string; deadline: number } | undefined {
-    const attempt = this.attempts.get(unitId);
+    const attempt = this.attemptOf(unitId);
     return attempt && { nodeId: attempt.node.id, deadline: attempt.deadline };
   }
 
@@ -413,7 +414,7 @@ export class Scheduler {
     return {
       nodes: this.nodes.size,
       slots: this.totalSlots,
-      running: this.attempts.size,
+      running: this.runningTotal,
       queued: this.queuedTotal,
       backingOff: this.backingOff,
       quarantined: this.quarantine.size,
@@ -509,12 +510,13 @@ export class Scheduler {
     let id = unitId;
     if (speculative) {
       do id = `${unitId}${COPY_SUFFIX}${++state.copies}`;
-      while (this.attempts.has(id) || this.units.has(id));
+      while (this.copies.has(id) || this.units.has(id));
       this.speculativeLive++;
     }
     const deadline = now + state.unit.leaseMs;
     const attempt: Attempt = { id, unit: state, node, startedAt: now, deadline, heapIndex: -1, nodePos: node.running.length, live: true, speculative };
-    this.attempts.set(id, attempt);
+    if (speculative) this.copies.set(id, attempt);
+    this.runningTotal++;
     state.attempts.push(attempt);
     state.status = 'running';
     node.running.push(attempt);
@@ -533,6 +535,14 @@ export class Scheduler {
     );
   }
 
+  /** The live attempt a node knows by `id`: a unit's primary attempt or a speculative copy. */
+  private attemptOf(id: string): Attempt | undefined {
+    const state = this.units.get(id);
+    if (state === undefined) return this.copies.get(id);
+    for (const attempt of state.attempts) if (!attempt.speculative) return attempt;
+    return undefined;
+  }
+
   /** Bookkeeping for a queued unit leaving the queue to run. */
   private dequeued(state: UnitState): void {
     state.cls.queuedCount--;
@@ -543,7 +553,8 @@ export class Scheduler {
   private release(attempt: Attempt): void {
     attempt.live = false;
     this.leases.remove(attempt);
-    this.attempts.delete(attempt.id);
+    if (attempt.speculative) this.copies.delete(attempt.id);
+    this.runningTotal--;
     const node = attempt.node;
     const last = node.running.pop()!;
     if (last !== attempt) {

@@ -167,6 +167,7 @@ function memoryTier(mb: number): number {
 }
 
 const DURATION_SAMPLES = 64;
+const MEDIAN_EVERY = 8;
 
 export class JobState {
   readonly units = new Set<UnitState>();
@@ -182,6 +183,7 @@ export class JobState {
   private readonly durations = new Float64Array(DURATION_SAMPLES);
   completedCount = 0;
   private medianCache: number | undefined;
+  private medianAt = 0;
   /** Exponentially weighted mean duration: the yardstick for node throughput. */
   meanDuration: number | undefined;
 
@@ -213,12 +215,14 @@ export class JobState {
   recordDuration(ms: number): void {
     this.durations[this.completedCount % DURATION_SAMPLES] = ms;
     this.completedCount++;
-    this.medianCache = undefined;
+    if (this.completedCount <= MEDIAN_EVERY) this.medianCache = undefined;
     this.meanDuration = this.meanDuration === undefined ? ms : this.meanDuration + 0.1 * (ms - this.meanDuration);
   }
 
+  /** Median of the recent durations; re-sorted only every few completions, since it is read on every `place()`. */
   median(): number {
-    if (this.medianCache === undefined) {
+    if (this.medianCache === undefined || this.completedCount - this.medianAt >= MEDIAN_EVERY) {
+      this.medianAt = this.completedCount;
       const n = Math.min(this.completedCount, DURATION_SAMPLES);
       const sorted = this.durations.slice(0, n).sort();
       this.medianCache = n === 0 ? 0 : n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;

@@ -10,6 +10,8 @@ export interface SimOptions {
   seed: number;
   /** Fraction of the nodes that leave per simulated minute; each comes back, some with a new identity. */
   churn: number;
+  /** Fraction of the nodes that go silent per simulated minute (no results, no heartbeats) until the hub drops them. */
+  hang?: number;
   /** Fraction of tasks that kill whichever node runs them: they must end quarantined. */
   poison?: number;
   /** Steps between full invariant sweeps; every step checks what it touched. */
@@ -243,11 +245,12 @@ class Simulation {
         node.lastHeartbeat = this.now;
       }
     }
-    // The hub notices missed heartbeats and drops the node, as the server does.
-    for (const zombie of [...this.zombies]) if (this.now - zombie.lastHeartbeat > 3 * HEARTBEAT_MS) this.leave(zombie);
+    // The hub drops a node after four missed heartbeats; its leases (renewed for 3) run out first.
+    for (const zombie of [...this.zombies]) if (this.now - zombie.lastHeartbeat > 4 * HEARTBEAT_MS) this.leave(zombie);
     const perTick = (this.options.churn * this.alive.size * TICK_MS) / 60_000;
     for (let n = this.round(perTick); n > 0 && this.alive.size > 1; n--) this.leave(this.alive.at(this.dice.int(this.alive.size))!);
-    for (let n = this.round(perTick / 10); n > 0; n--) this.zombies.add(this.alive.at(this.dice.int(this.alive.size))!);
+    const hangPerTick = ((this.options.hang ?? this.options.churn / 10) * this.alive.size * TICK_MS) / 60_000;
+    for (let n = this.round(hangPerTick); n > 0; n--) this.zombies.add(this.alive.at(this.dice.int(this.alive.size))!);
     for (const z of this.zombies) z.zombie = true;
     this.events.push({ at: this.now + TICK_MS, kind: 'tick' });
   }
