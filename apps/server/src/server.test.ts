@@ -200,6 +200,23 @@ describe('orchestrator with relayed Node volunteers', () => {
     expect((await api(server, 'GET', '/v1/functions')).json).not.toContainEqual(expect.objectContaining({ name: 'huge' }));
   });
 
+  it('survives hostile signaling: candidates before the offer, garbage SDP, a second offer', async () => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/v1/signal`);
+    await new Promise((r) => ws.once('open', r));
+    const replies: string[] = [];
+    ws.on('message', (data) => replies.push(String(data)));
+    const closed = new Promise((r) => ws.once('close', r));
+    ws.send(JSON.stringify({ type: 'join', protocolVersion: 1, nodeId: 'node_hostile_1' }));
+    const candidate = { candidate: 'candidate:1 1 UDP 2122317823 10.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+    ws.send(JSON.stringify({ type: 'signal', data: { type: 'candidate', candidate } }));
+    ws.send(JSON.stringify({ type: 'signal', data: { type: 'offer', sdp: 'v=0 this is not sdp' } }));
+    ws.send(JSON.stringify({ type: 'signal', data: { type: 'offer', sdp: 'v=0 again' } }));
+    ws.close();
+    await closed;
+    expect(replies[0]).toContain('"joined"');
+    expect((await api(server, 'GET', '/healthz')).json).toEqual({ ok: true });
+  });
+
   it('rejects bad input with clear errors and stays healthy', async () => {
     const garbage = await api(server, 'POST', '/v1/functions?name=junk', new Uint8Array([1, 2, 3]), {
       'Content-Type': 'application/wasm',

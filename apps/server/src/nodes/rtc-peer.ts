@@ -2,6 +2,8 @@ import { PeerConnection, type DataChannel } from 'node-datachannel';
 import type { SignalData } from '@tabgrid/protocol';
 import type { RawLink } from './node-link';
 
+const MAX_EARLY_CANDIDATES = 64;
+
 export interface RtcPeerEvents {
   /** Local SDP answer or ICE candidate for the tab. */
   onSignal(data: SignalData): void;
@@ -16,6 +18,8 @@ export class RtcPeer {
   private readonly pc: PeerConnection;
   private channel: DataChannel | undefined;
   private closed = false;
+  private hasRemoteDescription = false;
+  private readonly earlyCandidates: SignalData[] = [];
 
   constructor(label: string, iceServers: { urls: string | string[] }[], private readonly events: RtcPeerEvents) {
     const servers = iceServers.flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]));
@@ -32,13 +36,30 @@ export class RtcPeer {
     this.pc.onDataChannel((dc) => this.adopt(dc));
   }
 
+  /**
+   * Applies the tab's SDP or ICE candidate. Candidates that arrive before the offer wait for it;
+   * anything the native side rejects closes this peer (the caller then falls back or reconnects)
+   * instead of throwing into the socket handler.
+   */
   signal(data: SignalData): void {
     if (this.closed) return;
-    if (data.type === 'candidate') {
-      if (data.candidate.candidate === '') return; // end-of-candidates marker
-      this.pc.addRemoteCandidate(data.candidate.candidate, data.candidate.sdpMid ?? '0');
-    } else {
-      this.pc.setRemoteDescription(data.sdp, data.type);
+    try {
+      if (data.type === 'candidate') {
+        if (data.candidate.candidate === '') return; // end-of-candidates marker
+        if (!this.hasRemoteDescription) {
+          if (this.earlyCandidates.length >= MAX_EARLY_CANDIDATES) throw new Error('too many candidates before the offer');
+          this.earlyCandidates.push(data);
+          return;
+        }
+        this.pc.addRemoteCandidate(data.candidate.candidate, data.candidate.sdpMid ?? '0');
+      } else {
+        if (this.hasRemoteDescription) throw new Error('a second offer on one peer');
+        this.pc.setRemoteDescription(data.sdp, data.type);
+        this.hasRemoteDescription = true;
+        for (const early of this.earlyCandidates.splice(0)) this.signal(early);
+      }
+    } catch (error) {
+      this.close(`bad signal: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

@@ -55,7 +55,7 @@ export class Signaling {
     let relay: NodeLink | undefined;
     let joined = false;
 
-    socket.on('message', (data: RawData, isBinary: boolean) => {
+    const onMessage = (data: RawData, isBinary: boolean): void => {
       if (isBinary) {
         if (!relay) return refuse('bad_request', 'binary frames are only allowed after relay is granted');
         relay.receive(toBytes(data));
@@ -94,6 +94,14 @@ export class Signaling {
           send({ type: 'relay_ok' });
           this.options.onLink(relay);
           return;
+      }
+    };
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      // Whatever an anonymous client sends, the server answers or closes; it never throws.
+      try {
+        onMessage(data, isBinary);
+      } catch {
+        refuse('internal', 'the server could not handle that message');
       }
     });
     socket.on('close', () => {
