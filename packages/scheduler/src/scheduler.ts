@@ -413,6 +413,7 @@ export class Scheduler {
   stats(): SchedulerStats {
     return {
       nodes: this.nodes.size,
+      units: this.units.size,
       slots: this.totalSlots,
       running: this.runningTotal,
       queued: this.queuedTotal,

@@ -4,6 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { simulate, type SimOptions } from './sim';
 
+// The package is pure and has no Node typings; the test runner is Node.
+declare const process: { env: Record<string, string | undefined> };
+
 const CI = { nodes: 150, tasks: 3_000, churn: 2, poison: 0.003, fullCheckEvery: 1 } satisfies Omit<SimOptions, 'seed'>;
 
 function run(options: Partial<SimOptions> & { seed: number }) {

@@ -120,6 +120,8 @@ export interface JobProgress {
 
 export interface SchedulerStats {
   nodes: number;
+  /** Logical units not yet done: queued, backing off or running. */
+  units: number;
   slots: number;
   running: number;
   queued: number;

@@ -104,6 +104,9 @@ class Simulation {
   private readonly unitIndex = new Map<string, number>();
   private readonly unitJob: Int32Array;
   private readonly unitCost: Float32Array;
+  /** Task number of each unit (replicas share one). */
+  private readonly unitTask: Int32Array;
+  private nextTask = 0;
   private readonly done: Uint8Array;
   private readonly quarantined: Uint8Array;
   private readonly poison: Uint8Array;
@@ -124,6 +127,7 @@ class Simulation {
     this.totalUnits = this.jobs.reduce((n, j) => n + j.size * j.replicas, 0);
     this.unitJob = new Int32Array(this.totalUnits);
     this.unitCost = new Float32Array(this.totalUnits);
+    this.unitTask = new Int32Array(this.totalUnits);
     this.done = new Uint8Array(this.totalUnits);
     this.quarantined = new Uint8Array(this.totalUnits);
     this.poison = new Uint8Array(this.totalUnits);
@@ -143,13 +147,14 @@ class Simulation {
     for (const job of this.jobs) this.events.push({ at: job.arrivesAt, kind: 'arrive', job });
     this.events.push({ at: 0, kind: 'tick' });
     const fullCheckEvery = this.options.fullCheckEvery ?? 10_000;
-    const deadline = 1_000 * 60 * 60 * 24;
+    // Long enough for every region and capability to come back under churn; a stall means lost work.
+    const deadline = 2 * 60 * 60_000;
     let placeMs = 0;
     let localHits = 0;
     while (this.resolved < this.totalUnits) {
       const event = this.events.pop();
       if (!event) this.fail('no events left with units unresolved');
-      if (event.at > deadline) this.fail(`still unresolved after a simulated day: ${JSON.stringify(this.scheduler.queueSummary())}`);
+      if (event.at > deadline) this.fail(`still unresolved after two simulated hours: ${JSON.stringify(this.scheduler.queueSummary())}`);
       this.now = event.at;
       this.handle(event);
       const t0 = this.options.timer?.() ?? 0;
@@ -206,12 +211,14 @@ class Simulation {
     for (let t = 0; t < job.size; t++) {
       const cost = job.costMs * this.dice.logNormal(0.25);
       const poison = this.dice.chance(this.options.poison ?? 1e-4);
+      const task = this.nextTask++;
       for (let r = 0; r < job.replicas; r++) {
         const index = this.nextUnit++;
         const unitId = `${job.id}.${t}.${r}`;
         this.unitIndex.set(unitId, index);
         this.unitJob[index] = jobIndex;
         this.unitCost[index] = cost;
+        this.unitTask[index] = task;
         if (poison) {
           this.poison[index] = 1;
           this.report.poisonUnits++;
@@ -309,6 +316,10 @@ class Simulation {
     if (unit === undefined) this.fail(`unknown unit ${a.unitId}`);
     if (this.done[unit] || this.quarantined[unit]) this.fail(`${a.unitId} placed after it was resolved`);
     if (this.attempts.has(a.unitId)) this.fail(`attempt ${a.unitId} placed twice at once`);
+    for (const other of node.inFlight) {
+      if (other.unit === unit) this.fail(`${a.unitId} placed on ${node.id}, which already runs a copy of it`);
+      if (this.unitTask[other.unit] === this.unitTask[unit]) this.fail(`${a.unitId} placed beside a replica of its task on ${node.id}`);
+    }
     const attempt: SimAttempt = { id: a.unitId, unit, node, live: true, speculative: a.speculativeOf !== undefined };
     this.attempts.set(a.unitId, attempt);
     node.inFlight.add(attempt);
@@ -384,6 +395,8 @@ class Simulation {
       }
     }
     const stats = this.scheduler.stats();
+    if (stats.units !== this.nextUnit - this.resolved) this.fail(`scheduler holds ${stats.units} units, ${this.nextUnit - this.resolved} are unresolved`);
+    if (stats.backingOff > 0 && this.scheduler.nextWakeAt() === undefined) this.fail('units back off with no time to wake them');
     if (stats.running !== running) this.fail(`scheduler has ${stats.running} attempts running, the nodes ${running}`);
     if (stats.nodes !== this.alive.size) this.fail(`scheduler has ${stats.nodes} nodes, ${this.alive.size} are online`);
   }
