@@ -2,7 +2,8 @@ import { pickNode, type PlacementWeights } from './placement';
 import { Ranking, type RankRecord } from './ranking';
 import { ConstraintClass, JobState, type Attempt, type NodeState, type UnitState } from './state';
 import { LeaseHeap } from './lease-heap';
-import { IndexedSet, MinHeap, seededRandom } from './structures';
+import { NodeIndex } from './node-index';
+import { MinHeap, seededRandom } from './structures';
 import type {
   Assignment,
   Cancellation,
@@ -32,18 +33,12 @@ const COPY_SUFFIX = '~spec';
  * `complete` O(copies), `removeNode` O(units on the node), `expireLeases` O(expired · log leases).
  */
 export class Scheduler {
-  private readonly nodes = new Map<string, NodeState>();
+  private readonly nodes = new NodeIndex();
   /** Live logical units (queued, backing off or running). */
   private readonly units = new Map<string, UnitState>();
   /** Live speculative copies by the id their node knows (primaries are found through `units`). */
   private readonly copies = new Map<string, Attempt>();
   private runningTotal = 0;
-  private readonly classes = new Map<string, ConstraintClass>();
-  /** The same classes as an array (iterated on every `place()`), and those of region-only units by region. */
-  private readonly classList: ConstraintClass[] = [];
-  private readonly regionOnlyClass = new Map<string | undefined, ConstraintClass>();
-  private readonly regionNodes = new Map<string, number>();
-  private readonly moduleHolders = new Map<string, IndexedSet<NodeState>>();
   private readonly jobs = new Map<string, JobState>();
   /** Jobs near their end, whose long runners may get speculative copies. */
   private readonly tailJobs = new Set<JobState>();
@@ -62,7 +57,6 @@ export class Scheduler {
   private seq = 0;
   private queuedTotal = 0;
   private backingOff = 0;
-  private totalSlots = 0;
   private speculativeLive = 0;
   private nextStragglerAt = Infinity;
   private globalMeanDuration: number | undefined;
@@ -91,39 +85,14 @@ export class Scheduler {
   /** A node joins, or re-registers with new capabilities (what it runs is kept). */
   addNode(spec: NodeSpec): void {
     const existing = this.nodes.get(spec.id);
-    if (existing) {
-      this.unlist(existing);
-      existing.slots = spec.slots;
-      existing.region = spec.region;
-      existing.memoryMb = spec.memoryMb ?? 0;
-      existing.features = new Set(spec.features ?? []);
-      for (const digest of spec.modules ?? []) this.addNodeModule(spec.id, digest);
-      this.list(existing);
-      return;
-    }
+    if (existing) return this.nodes.update(existing, spec);
     const rank = this.ranking.of(spec.id);
     rank.online(this.now());
-    const node: NodeState = {
-      id: spec.id,
-      slots: spec.slots,
-      region: spec.region,
-      memoryMb: spec.memoryMb ?? 0,
-      features: new Set(spec.features ?? []),
-      modules: new Set(),
-      running: [],
-      freePos: [],
-      classes: [],
-      listedFree: false,
-      online: true,
-      rank,
-    };
-    this.nodes.set(spec.id, node);
-    for (const digest of spec.modules ?? []) this.addNodeModule(spec.id, digest);
-    this.list(node);
+    this.nodes.add(spec, rank);
   }
 
   hasNode(nodeId: string): boolean {
-    return this.nodes.has(nodeId);
+    return this.nodes.get(nodeId) !== undefined;
   }
 
   /** The node is gone (disconnect, missed heartbeats): its units are re-queued at once (or quarantined). */
@@ -131,31 +100,22 @@ export class Scheduler {
     const node = this.nodes.get(nodeId);
     if (!node) return [];
     const now = this.now();
-    this.unlist(node);
-    node.online = false;
-    this.nodes.delete(nodeId);
-    for (const digest of node.modules) this.moduleHolders.get(digest)?.delete(node);
+    this.nodes.remove(node);
     node.rank.offline(now);
     const outcomes: NodeFailureOutcome[] = [];
     for (const attempt of node.running.slice()) outcomes.push(this.failAttempt(attempt, now));
     return outcomes;
   }
 
+  /** The node now caches the module (it fetched it, or reported its cache). */
   addNodeModule(nodeId: string, digest: string): void {
     const node = this.nodes.get(nodeId);
-    if (!node || node.modules.has(digest)) return;
-    node.modules.add(digest);
-    let holders = this.moduleHolders.get(digest);
-    if (!holders) this.moduleHolders.set(digest, (holders = new IndexedSet()));
-    holders.add(node);
+    if (node) this.nodes.addModule(node, digest);
   }
 
   removeNodeModule(nodeId: string, digest: string): void {
     const node = this.nodes.get(nodeId);
-    if (!node?.modules.delete(digest)) return;
-    const holders = this.moduleHolders.get(digest);
-    holders?.delete(node);
-    if (holders?.size === 0) this.moduleHolders.delete(digest);
+    if (node) this.nodes.removeModule(node, digest);
   }
 
   nodeHasModule(nodeId: string, digest: string): boolean {
@@ -205,7 +165,7 @@ export class Scheduler {
         unit,
         seq: this.seq++,
         status: 'queued',
-        cls: this.classFor(unit),
+        cls: this.nodes.classFor(unit),
         siblings: undefined,
         job,
         attempts: [],
@@ -358,7 +318,7 @@ export class Scheduler {
   /** Why each waiting unit waits, oldest first, for the API and the dashboard. O(queue). */
   queued(): QueuedUnit[] {
     const waiting: UnitState[] = [];
-    for (const cls of this.classes.values()) {
+    for (const cls of this.nodes.classList) {
       for (const state of cls.queue) if (state.status === 'queued' && !state.blocked) waiting.push(state);
       for (const state of cls.blocked) if (state.status === 'queued' && state.blocked) waiting.push(state);
     }
@@ -382,8 +342,8 @@ export class Scheduler {
       waiting_for_distinct_node: 0,
       backing_off: this.backingOff,
     };
-    for (const cls of this.classes.values()) {
-      const absent = this.absentReason(cls);
+    for (const cls of this.nodes.classList) {
+      const absent = this.nodes.absentReason(cls);
       if (absent) summary[absent] += cls.queuedCount;
       else {
         summary.waiting_for_distinct_node += cls.blockedCount;
@@ -414,7 +374,7 @@ export class Scheduler {
     return {
       nodes: this.nodes.size,
       units: this.units.size,
-      slots: this.totalSlots,
+      slots: this.nodes.totalSlots,
       running: this.runningTotal,
       queued: this.queuedTotal,
       backingOff: this.backingOff,
@@ -427,7 +387,7 @@ export class Scheduler {
 
   private placeQueued(now: number, limit: number, placed: Assignment[]): void {
     const active: ConstraintClass[] = [];
-    for (const cls of this.classList) {
+    for (const cls of this.nodes.classList) {
       if (cls.queuedCount === 0 || cls.free.size === 0) continue;
       cls.exhausted = false;
       active.push(cls);
@@ -501,9 +461,7 @@ export class Scheduler {
   }
 
   private pick(state: UnitState, cls: ConstraintClass, now: number, speculative: boolean): NodeState | undefined {
-    const digest = state.unit.moduleDigest;
-    const holders = digest === undefined ? undefined : this.moduleHolders.get(digest);
-    return pickNode(state, cls, holders, speculative, this.weights, this.random, now);
+    return pickNode(state, cls, this.nodes.holders(state.unit.moduleDigest), speculative, this.weights, this.random, now);
   }
 
   private assign(state: UnitState, node: NodeState, now: number, speculative: boolean, placed: Assignment[]): void {
@@ -521,7 +479,7 @@ export class Scheduler {
     state.attempts.push(attempt);
     state.status = 'running';
     node.running.push(attempt);
-    this.updateFree(node);
+    this.nodes.updateFree(node);
     state.siblings?.add(node.id);
     this.leases.push(attempt);
     const job = state.job;
@@ -562,7 +520,7 @@ export class Scheduler {
       node.running[attempt.nodePos] = last;
       last.nodePos = attempt.nodePos;
     }
-    this.updateFree(node);
+    this.nodes.updateFree(node);
     const attempts = attempt.unit.attempts;
     attempts.splice(attempts.indexOf(attempt), 1);
     if (attempt.speculative) this.speculativeLive--;
@@ -687,73 +645,9 @@ export class Scheduler {
     return job;
   }
 
-  private classFor(unit: WorkUnit): ConstraintClass {
-    const regionOnly = !unit.minMemoryMb && !unit.features?.length;
-    let cls = regionOnly ? this.regionOnlyClass.get(unit.region) : undefined;
-    if (cls) return cls;
-    const { key, minMemoryMb, features } = ConstraintClass.keyOf(unit);
-    cls = this.classes.get(key);
-    if (cls) return cls;
-    cls = new ConstraintClass(this.classList.length, key, unit.region, minMemoryMb, features);
-    this.classes.set(key, cls);
-    this.classList.push(cls);
-    if (regionOnly) this.regionOnlyClass.set(unit.region, cls);
-    // Once per distinct constraint set: the only scan over all nodes.
-    for (const node of this.nodes.values()) {
-      if (!cls.admits(node)) continue;
-      node.classes.push(cls);
-      cls.nodeCount++;
-      if (node.listedFree) cls.addFree(node);
-    }
-    return cls;
-  }
-
-  /** Enters a node into the region count and its classes' indexes. */
-  private list(node: NodeState): void {
-    this.regionNodes.set(node.region, (this.regionNodes.get(node.region) ?? 0) + 1);
-    this.totalSlots += node.slots;
-    node.classes = [];
-    for (const cls of this.classList) {
-      if (!cls.admits(node)) continue;
-      node.classes.push(cls);
-      cls.nodeCount++;
-    }
-    node.listedFree = false;
-    this.updateFree(node);
-  }
-
-  private unlist(node: NodeState): void {
-    this.regionNodes.set(node.region, (this.regionNodes.get(node.region) ?? 1) - 1);
-    this.totalSlots -= node.slots;
-    for (const cls of node.classes) {
-      cls.nodeCount--;
-      if (node.listedFree) cls.free.delete(node);
-    }
-    node.classes = [];
-    node.listedFree = false;
-  }
-
-  /** Keeps the node in its classes' free sets exactly while it is online with a spare slot. */
-  private updateFree(node: NodeState): void {
-    const free = node.online && node.running.length < node.slots;
-    if (free === node.listedFree) return;
-    node.listedFree = free;
-    for (const cls of node.classes) {
-      if (free) cls.addFree(node);
-      else cls.free.delete(node);
-    }
-  }
-
-  private absentReason(cls: ConstraintClass): QueueReason | undefined {
-    if (cls.nodeCount > 0) return undefined;
-    if (cls.region !== undefined && (this.regionNodes.get(cls.region) ?? 0) === 0) return 'no_node_in_region';
-    if (cls.minMemoryMb > 0 || cls.features.length > 0) return 'no_node_with_capability';
-    return 'waiting_for_slot';
-  }
-
   private reasonFor(state: UnitState): QueueReason {
     if (state.status === 'backoff') return 'backing_off';
-    return this.absentReason(state.cls) ?? (state.blocked ? 'waiting_for_distinct_node' : 'waiting_for_slot');
+    return this.nodes.absentReason(state.cls) ?? (state.blocked ? 'waiting_for_distinct_node' : 'waiting_for_slot');
   }
 
   private rankView(record: RankRecord, now: number): NodeRank {
