@@ -1,6 +1,7 @@
 // `npm run sim -- --nodes 10000 --tasks 1000000 --seed 1 --churn 0.05`
 // Drives the real scheduler through a seeded simulated network (fake clock) and prints placement
 // throughput and decision latency. Exits non-zero, naming the seed, if an invariant breaks.
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { simulate, SimFailure } from '@tabgrid/scheduler/sim';
@@ -32,7 +33,9 @@ for (const [name, value] of Object.entries(options)) {
   }
 }
 
-console.log(`sim: ${options.nodes} nodes, ${options.tasks} tasks, seed ${options.seed}, churn ${options.churn}/min`);
+// Latency is wall-clock time: on a shared machine other processes show up in it, so say how busy it was.
+const load = () => loadavg()[0]!.toFixed(1);
+console.log(`sim: ${options.nodes} nodes, ${options.tasks} tasks, seed ${options.seed}, churn ${options.churn}/min (load average ${load()})`);
 const started = performance.now();
 try {
   const r = simulate({
@@ -51,7 +54,7 @@ try {
   console.log(`placement: ${r.decisions} decisions in ${r.placeCalls} place() calls`);
   console.log(`  ${Math.round(r.decisionsPerSec).toLocaleString('en')} decisions/s (real time inside place())`);
   console.log(`  per decision p50 ${r.p50DecisionUs.toFixed(2)} µs, p99 ${r.p99DecisionUs.toFixed(2)} µs; place() call p99 ${r.p99PlaceCallUs.toFixed(2)} µs`);
-  console.log('invariants held');
+  console.log(`invariants held (load average ${load()})`);
 } catch (error) {
   if (error instanceof SimFailure) {
     console.error(`INVARIANT BROKEN: ${error.message}`);

@@ -7,7 +7,7 @@ import { simulate, type SimOptions } from './sim';
 // The package is pure and has no Node typings; the test runner is Node.
 declare const process: { env: Record<string, string | undefined> };
 
-const CI = { nodes: 150, tasks: 3_000, churn: 2, poison: 0.003, fullCheckEvery: 1 } satisfies Omit<SimOptions, 'seed'>;
+const CI = { nodes: 200, tasks: 5_000, churn: 2, poison: 0.003, fullCheckEvery: 1 } satisfies Omit<SimOptions, 'seed'>;
 
 function run(options: Partial<SimOptions> & { seed: number }) {
   const report = simulate({ ...CI, ...options });
@@ -17,7 +17,7 @@ function run(options: Partial<SimOptions> & { seed: number }) {
 
 describe('simulation, random seeds', () => {
   const base = Number(process.env.SIM_SEED ?? Date.now() % 1_000_000);
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 4; i++) {
     const seed = base + i;
     it(`seed ${seed} (rerun with SIM_SEED=${seed})`, () => {
       const r = run({ seed });
