@@ -114,6 +114,24 @@ describe('AgentSession', () => {
     expect(s.pool.runs).toHaveLength(0);
   });
 
+  it('reports a host failure (its workers cannot start) as a rejection, not a result', async () => {
+    const s = await setup();
+    s.pool.run = async () => ({
+      status: 'error',
+      exitCode: null,
+      stdout: new Uint8Array(),
+      stderr: new Uint8Array(),
+      truncated: false,
+      durationMs: 0,
+      fuelUsed: 0,
+      hostFailure: 'runtime workers failed to start: offline',
+    });
+    s.session.handle({ type: 'assign', task: s.task('t1') });
+    await until(() => s.link.sent.some((m) => m.type === 'task_rejected'));
+    expect(s.link.sent.find((m) => m.type === 'task_rejected')).toMatchObject({ taskId: 't1', reason: expect.stringMatching(/offline/) });
+    expect(s.link.sent.some((m) => m.type === 'result')).toBe(false);
+  });
+
   it('cancels a running task without reporting it', async () => {
     const s = await setup();
     s.session.handle({ type: 'assign', task: s.task('t1', 'spin') });

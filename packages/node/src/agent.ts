@@ -128,6 +128,11 @@ export class AgentSession {
       controller.signal,
     );
     if (this.running.get(task.taskId) !== controller || controller.signal.aborted) return;
+    if (outcome.hostFailure !== undefined) {
+      // Not the function's doing (our worker could not start or died): let another node try.
+      this.finishRejected(task, controller, outcome.hostFailure);
+      return;
+    }
     this.running.delete(task.taskId);
     this.link.send({ type: 'result', taskId: task.taskId, outcome: toWire(outcome) });
     this.deps.onEvent({

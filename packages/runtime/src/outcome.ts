@@ -15,6 +15,14 @@ export function failedOutcome(message: string, durationMs: number): TaskOutcome 
   };
 }
 
+/**
+ * This host could not run the task (its worker failed to start or died, the pool stopped, the
+ * task was cancelled): a node reports these as its own failure so the task is retried elsewhere.
+ */
+export function hostFailedOutcome(message: string, durationMs: number): TaskOutcome {
+  return { ...failedOutcome(message, durationMs), hostFailure: message };
+}
+
 export function timeoutOutcome(timeoutMs: number, durationMs: number): TaskOutcome {
   return { ...failedOutcome(`timed out after ${timeoutMs} ms`, durationMs), status: 'timeout' };
 }

@@ -217,16 +217,29 @@ describe('worker pool', () => {
     expect(workers[0]?.calls).toHaveLength(0);
   });
 
-  it('gives up respawning after repeated start failures and fails tasks instead', async () => {
-    const { pool, workers } = setup(1, () => new Promise<number>(() => {}));
+  it('after repeated start failures fails tasks as host failures, then tries again and recovers', async () => {
+    let workersLoad = false;
+    const { pool, workers, timers } = setup(1, () =>
+      workersLoad ? Promise.resolve(WORKER_PROTOCOL_VERSION) : new Promise<number>(() => {}),
+    );
     const waiting = pool.run(module, task());
     for (let attempt = 0; attempt < 3; attempt++) {
       await settle();
-      workers[attempt]?.die('cannot load tsx');
+      workers[attempt]?.die('cannot load the worker script');
     }
-    expect(text((await waiting).stderr)).toBe('runtime workers failed to start: cannot load tsx');
-    expect(text((await pool.run(module, task())).stderr)).toMatch(/failed to start/);
+    const failed = await waiting;
+    expect(failed).toMatchObject({ status: 'error', hostFailure: 'runtime workers failed to start: cannot load the worker script' });
+    expect((await pool.run(module, task())).hostFailure).toMatch(/failed to start/);
     expect(workers).toHaveLength(3);
+
+    workersLoad = true; // the server that serves the worker script is back
+    timers.advance(2_000);
+    await settle();
+    expect(workers).toHaveLength(4);
+    const next = pool.run(module, task());
+    await settle();
+    workers[3]?.calls[0]?.reply(outcomeReply(ok('back')));
+    expect(text((await next).stdout)).toBe('back');
   });
 
   it('stop() terminates every worker and cancels running and queued tasks', async () => {
@@ -235,8 +248,8 @@ describe('worker pool', () => {
     const queued = pool.run(module, task());
     await settle();
     await pool.stop();
-    expect(text((await running).stderr)).toBe('cancelled: pool is stopped');
-    expect(text((await queued).stderr)).toBe('cancelled: pool is stopped');
+    expect(await running).toMatchObject({ hostFailure: 'cancelled: pool is stopped' });
+    expect(await queued).toMatchObject({ hostFailure: 'cancelled: pool is stopped' });
     expect(workers.every((worker) => worker.terminated)).toBe(true);
     expect(workers).toHaveLength(1);
     expect((await pool.run(module, task())).status).toBe('error');

@@ -1,7 +1,7 @@
 import { planGuestFiles } from './guest-path';
 import { DEFAULT_OUTPUT_FILES_CAP_BYTES, DEFAULT_STDIO_CAP_BYTES, MAX_TIMER_MS, MODULE_CACHE_ENTRIES } from './limits';
 import { Lru } from './lru';
-import { CANCELLED_MESSAGE, describeThrown, failedOutcome, timeoutOutcome } from './outcome';
+import { CANCELLED_MESSAGE, describeThrown, failedOutcome, hostFailedOutcome, timeoutOutcome } from './outcome';
 import type { ModuleRef, PoolOptions, PoolTimers, TaskOutcome, TaskSpec, WorkerPool } from './types';
 import { WORKER_PROTOCOL_VERSION, parseRunReply, parseTaskSpec, type RuntimeWorkerApi } from './worker-messages';
 
@@ -22,8 +22,10 @@ export const realTimers: PoolTimers = {
   now: () => performance.now(),
 };
 
-/** Consecutive start failures after which the pool stops respawning and fails tasks instead. */
+/** Consecutive start failures after which the pool fails tasks at once instead of queuing them. */
 const MAX_START_FAILURES = 3;
+/** While broken, each slot tries again this often: the worker script may be back (server restarted). */
+const RESPAWN_AFTER_MS = 2_000;
 
 interface Job {
   module: ModuleRef;
@@ -96,8 +98,16 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     if (startFailures >= MAX_START_FAILURES) brokenReason = `runtime workers failed to start: ${reason}`;
     retire(slot);
     if (stopped) return;
-    if (brokenReason === null) startSlot(index);
-    else drainQueue(brokenReason);
+    if (brokenReason === null) {
+      startSlot(index);
+      return;
+    }
+    drainQueue(brokenReason);
+    timers.setTimeout(() => {
+      if (stopped) return;
+      brokenReason = null;
+      startSlot(index);
+    }, RESPAWN_AFTER_MS);
   }
 
   function retire(slot: Slot): void {
@@ -115,7 +125,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
   function drainQueue(message: string): void {
     for (const job of queue.splice(0)) {
       job.detachAbort();
-      job.resolve(failedOutcome(message, 0));
+      job.resolve(hostFailedOutcome(message, 0));
     }
   }
 
@@ -160,14 +170,14 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
       () => finish(timeoutOutcome(job.task.timeoutMs, elapsed()), false),
       Math.min(job.task.timeoutMs, MAX_TIMER_MS),
     );
-    const onAbort = (): void => finish(failedOutcome(CANCELLED_MESSAGE, elapsed()), false);
+    const onAbort = (): void => finish(hostFailedOutcome(CANCELLED_MESSAGE, elapsed()), false);
     job.signal?.addEventListener('abort', onAbort, { once: true });
-    slot.interrupt = (message) => finish(failedOutcome(message, elapsed()), false);
-    slot.failed = (reason) => finish(failedOutcome(`runtime worker died: ${reason}`, elapsed()), false);
+    slot.interrupt = (message) => finish(hostFailedOutcome(message, elapsed()), false);
+    slot.failed = (reason) => finish(hostFailedOutcome(`runtime worker died: ${reason}`, elapsed()), false);
 
     runOnWorker(slot, job).then(
       (outcome) => finish(outcome, true),
-      (thrown: unknown) => finish(failedOutcome(`runtime worker failure: ${describeThrown(thrown)}`, elapsed()), false),
+      (thrown: unknown) => finish(hostFailedOutcome(`runtime worker failure: ${describeThrown(thrown)}`, elapsed()), false),
     );
   }
 
@@ -189,17 +199,17 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
 
   function run(module: ModuleRef, task: TaskSpec, signal?: AbortSignal): Promise<TaskOutcome> {
     return new Promise((resolve) => {
-      if (stopped) return resolve(failedOutcome(`${CANCELLED_MESSAGE}: pool is stopped`, 0));
-      if (brokenReason !== null) return resolve(failedOutcome(brokenReason, 0));
+      if (stopped) return resolve(hostFailedOutcome(`${CANCELLED_MESSAGE}: pool is stopped`, 0));
+      if (brokenReason !== null) return resolve(hostFailedOutcome(brokenReason, 0));
       const problem = findTaskProblem(module, task);
       if (problem !== null) return resolve(failedOutcome(problem, 0));
-      if (signal?.aborted) return resolve(failedOutcome(CANCELLED_MESSAGE, 0));
+      if (signal?.aborted) return resolve(hostFailedOutcome(CANCELLED_MESSAGE, 0));
 
       const job: Job = { module, task, signal, resolve, detachAbort: () => signal?.removeEventListener('abort', onQueuedAbort) };
       const onQueuedAbort = (): void => {
         const at = queue.indexOf(job);
         if (at >= 0) queue.splice(at, 1);
-        resolve(failedOutcome(CANCELLED_MESSAGE, 0));
+        resolve(hostFailedOutcome(CANCELLED_MESSAGE, 0));
       };
       signal?.addEventListener('abort', onQueuedAbort, { once: true });
       queue.push(job);

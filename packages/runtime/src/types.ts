@@ -55,6 +55,11 @@ export interface TaskOutcome {
   /** Fuel the guest consumed; 0 for an unmetered module. Equal on every replica. */
   fuelUsed: number;
   /**
+   * Set when the guest did not run to an end because of this host (worker failed to start or
+   * died, pool stopped, cancelled) rather than because of the function: retry it elsewhere.
+   */
+  hostFailure?: string;
+  /**
    * Regular files the guest left under /output/, by absolute guest path. Always set by the runtime
    * (empty when there are none); optional only so hand-made outcomes stay valid.
    */

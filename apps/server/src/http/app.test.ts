@@ -37,6 +37,8 @@ describe('serving the web app', () => {
     const asset = await fetch(`${server.url}/assets/app-123.js`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    expect(asset.headers.get('cache-control')).toMatch(/immutable/);
+    expect((await fetch(`${server.url}/`)).headers.get('cache-control')).toBe('no-cache');
     const missing = await fetch(`${server.url}/assets/app-999.js`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });

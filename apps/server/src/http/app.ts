@@ -27,7 +27,18 @@ export async function createHttpApp(deps: RouteDeps & { webDir: string; maxModul
 
   const hasWeb = fs.existsSync(path.join(deps.webDir, 'index.html'));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: deps.webDir, wildcard: true, index: false });
+    await app.register(fastifyStatic, {
+      root: deps.webDir,
+      wildcard: true,
+      index: false,
+      // Built assets have content hashes in their names: a tab keeps them (worker scripts included)
+      // and can respawn its workers while the orchestrator restarts.
+      setHeaders: (reply, filePath) => {
+        if (filePath.includes(`${path.sep}assets${path.sep}`)) reply.header('Cache-Control', 'public, max-age=31536000, immutable');
+        // The shell names the current assets, so it is always revalidated.
+        else if (path.basename(filePath) === 'index.html') reply.header('Cache-Control', 'no-cache');
+      },
+    });
     app.get('/', (_request, reply) => sendAppShell(reply));
   }
 
@@ -46,5 +57,5 @@ export async function createHttpApp(deps: RouteDeps & { webDir: string; maxModul
 }
 
 function sendAppShell(reply: FastifyReply): FastifyReply {
-  return reply.type('text/html').header('Cache-Control', 'no-cache').sendFile('index.html');
+  return reply.type('text/html').sendFile('index.html');
 }
