@@ -47,4 +47,16 @@ describe('node ranking', () => {
     s.addNode({ id: 'b', slots: 1, region: 'eu' });
     expect(s.nodeRank('b')).toMatchObject({ successRate: 0.5, agreement: 0.2, completed: 9, uptime: 1 });
   });
+
+  it('forgets the longest-absent offline nodes beyond maxRecords, never an online one', () => {
+    const { s } = setup({ ranking: { maxRecords: 3 } });
+    s.addNode({ id: 'online', slots: 1, region: 'eu' });
+    for (const id of ['gone1', 'gone2', 'gone3']) {
+      s.addNode({ id, slots: 1, region: 'eu' });
+      s.removeNode(id);
+    }
+    expect(s.nodeRank('online')).toBeDefined();
+    expect(s.nodeRank('gone1')).toBeUndefined();
+    expect(s.nodeRank('gone3')).toBeDefined();
+  });
 });

@@ -102,8 +102,10 @@ export class Ranking {
   readonly uptimeTargetMs: number;
   readonly weights: { success: number; throughput: number; uptime: number; agreement: number };
   private readonly records = new Map<string, RankRecord>();
+  private readonly maxRecords: number;
 
   constructor(options: RankingOptions = {}) {
+    this.maxRecords = options.maxRecords ?? 100_000;
     this.alpha = options.alpha ?? 0.1;
     this.uptimeTargetMs = options.uptimeTargetMs ?? 10 * 60_000;
     this.weights = options.weights ?? DEFAULT_WEIGHTS;
@@ -119,8 +121,32 @@ export class Ranking {
 
   of(nodeId: string): RankRecord {
     let record = this.records.get(nodeId);
-    if (!record) this.records.set(nodeId, (record = new RankRecord(nodeId, this)));
+    if (!record) {
+      if (this.records.size >= this.maxRecords) this.evictOne();
+      this.records.set(nodeId, (record = new RankRecord(nodeId, this)));
+    }
     return record;
+  }
+
+  /** Marks a record recently seen, so eviction takes the longest-absent first. */
+  touch(record: RankRecord): void {
+    this.records.delete(record.nodeId);
+    this.records.set(record.nodeId, record);
+  }
+
+  /**
+   * Visitors come and go for good: the records of nodes long gone are dropped (oldest seen
+   * first) so memory stays bounded. Looks at a few entries only; online ones are skipped.
+   */
+  private evictOne(): void {
+    let looked = 0;
+    for (const record of this.records.values()) {
+      if (record.joinedAt === undefined) {
+        this.records.delete(record.nodeId);
+        return;
+      }
+      if (++looked >= 16) return;
+    }
   }
 
   all(): IterableIterator<RankRecord> {

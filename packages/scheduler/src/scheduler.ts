@@ -87,6 +87,7 @@ export class Scheduler {
     const existing = this.nodes.get(spec.id);
     if (existing) return this.nodes.update(existing, spec);
     const rank = this.ranking.of(spec.id);
+    this.ranking.touch(rank);
     rank.online(this.now());
     this.nodes.add(spec, rank);
   }

@@ -136,6 +136,8 @@ export interface RankingOptions {
   /** A session this long counts as full uptime. */
   uptimeTargetMs?: number;
   weights?: { success: number; throughput: number; uptime: number; agreement: number };
+  /** Records kept for nodes, online or not; the longest-absent offline ones go first. */
+  maxRecords?: number;
 }
 
 export interface SchedulerOptions {
