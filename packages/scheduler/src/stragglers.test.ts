@@ -80,4 +80,17 @@ describe('stragglers', () => {
     clock.advance(60_000);
     expect(s.place()).toEqual([]);
   });
+
+  it('never puts a copy on the node running the original', () => {
+    const { s, clock } = setup({ stragglers: { tailFraction: 0.2, minRunningMs: 500, minSamples: 5 } });
+    s.addNode({ id: 'big', slots: 20, region: 'eu' });
+    s.submit(Array.from({ length: 10 }, (_, i) => unit(`t${i}`, 0, { jobId: 'job' })));
+    const placed = s.place();
+    clock.advance(100);
+    for (const p of placed.slice(0, -1)) s.complete(p.unitId);
+    clock.advance(1_000);
+    expect(s.place()).toEqual([]); // 'big' has free slots but holds the original
+    s.addNode({ id: 'other', slots: 1, region: 'eu' });
+    expect(s.place().map((p) => [p.nodeId, p.speculativeOf])).toEqual([['other', placed[9]!.unitId]]);
+  });
 });
