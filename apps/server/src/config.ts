@@ -16,6 +16,11 @@ export interface ServerConfig {
   /** How long an invoke may wait in the queue for a node before it fails with no_capacity. */
   queueTimeoutMs: number;
   maxModuleBytes: number;
+  /**
+   * Tasks leased to a node per worker it has: above 1, a node always has the next task at hand
+   * when one finishes, instead of waiting a round trip (short tasks are otherwise latency-bound).
+   */
+  nodePipeline: number;
   /** Tasks waiting across all jobs; a job that would exceed it is refused with 429. */
   maxQueuedTasks: number;
   /** Ceilings for per-function defaults and per-invoke limits. */
@@ -56,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = proc
     queueTimeoutMs: intFromEnv(env, 'TABGRID_QUEUE_TIMEOUT_MS', 60_000),
     maxModuleBytes: intFromEnv(env, 'TABGRID_MAX_MODULE_BYTES', 32 * 1024 * 1024),
     maxQueuedTasks: intFromEnv(env, 'TABGRID_MAX_QUEUED_TASKS', 1_000_000),
+    nodePipeline: Math.max(1, intFromEnv(env, 'TABGRID_NODE_PIPELINE', 2)),
     limits: {
       maxTimeoutMs: intFromEnv(env, 'TABGRID_MAX_TIMEOUT_MS', LIMITS.maxTimeoutMs),
       maxMemoryMb: intFromEnv(env, 'TABGRID_MAX_MEMORY_MB', 1024),

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
+import { PROTOCOL_VERSION } from '@tabgrid/protocol';
 import { WebSocket } from 'ws';
 import { loadConfig } from './config';
 import { startServer, type RunningServer } from './server';
@@ -206,7 +207,7 @@ describe('orchestrator with relayed Node volunteers', () => {
     const replies: string[] = [];
     ws.on('message', (data) => replies.push(String(data)));
     const closed = new Promise((r) => ws.once('close', r));
-    ws.send(JSON.stringify({ type: 'join', protocolVersion: 1, nodeId: 'node_hostile_1' }));
+    ws.send(JSON.stringify({ type: 'join', protocolVersion: PROTOCOL_VERSION, nodeId: 'node_hostile_1' }));
     const candidate = { candidate: 'candidate:1 1 UDP 2122317823 10.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
     ws.send(JSON.stringify({ type: 'signal', data: { type: 'candidate', candidate } }));
     ws.send(JSON.stringify({ type: 'signal', data: { type: 'offer', sdp: 'v=0 this is not sdp' } }));

@@ -51,7 +51,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     runningOn: (nodeId) => scheduler.runningOn(nodeId),
     events: {
       onJoin: (s) => {
-        dispatcher.nodeJoined({ id: s.id, slots: s.capabilities.cores, region: s.capabilities.region });
+        dispatcher.nodeJoined({ id: s.id, slots: s.capabilities.cores * config.nodePipeline, region: s.capabilities.region });
         events.nodeChanged(s.id, 'joined');
       },
       onLeave: (nodeId) => {

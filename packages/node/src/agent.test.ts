@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   base64ToUtf8,
+  PROTOCOL_VERSION,
   utf8ToBase64,
   type Link,
   type NodeToServer,
@@ -57,7 +58,13 @@ async function setup(fetchModule = async () => MODULE) {
     capabilities: { cores: 2, memoryMb: 0, userAgent: 'test', region: 'eu', features: [] },
     pool,
     modules,
-    timers: { setInterval: () => 0, clearInterval: () => {}, now: () => 0 },
+    timers: {
+      setInterval: () => 0,
+      clearInterval: () => {},
+      setTimeout: (cb: () => void, ms: number) => setTimeout(cb, ms),
+      clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
+      now: () => 0,
+    },
     onEvent: (e) => events.push(e),
   });
   session.start();
@@ -87,28 +94,29 @@ async function until(predicate: () => boolean): Promise<void> {
 describe('AgentSession', () => {
   it('introduces itself, runs an assignment and reports the result', async () => {
     const s = await setup();
-    expect(s.link.sent[0]).toMatchObject({ type: 'hello', nodeId: 'node_test_1', protocolVersion: 1 });
-    s.session.handle({ type: 'assign', task: s.task('t1', 'hello', 'abc') });
-    await until(() => s.link.sent.some((m) => m.type === 'result'));
-    const result = s.link.sent.find((m) => m.type === 'result');
-    expect(result).toMatchObject({ type: 'result', taskId: 't1', outcome: { status: 'ok', exitCode: 0 } });
-    expect(result?.type === 'result' && base64ToUtf8(result.outcome.stdout)).toBe('ABC');
+    expect(s.link.sent[0]).toMatchObject({ type: 'hello', nodeId: 'node_test_1', protocolVersion: PROTOCOL_VERSION });
+    s.session.handle({ type: 'assign', tasks: [s.task('t1', 'hello', 'abc')] });
+    await until(() => s.link.sent.some((m) => m.type === 'results'));
+    const message = s.link.sent.find((m) => m.type === 'results');
+    const result = message?.type === 'results' ? message.results[0] : undefined;
+    expect(result).toMatchObject({ taskId: 't1', outcome: { status: 'ok', exitCode: 0 } });
+    expect(base64ToUtf8(result?.outcome.stdout ?? '')).toBe('ABC');
     expect(s.pool.runs[0]?.task.files['a.txt']).toEqual(new TextEncoder().encode('x'));
   });
 
   it('downloads a module once and reuses it', async () => {
     const s = await setup();
-    s.session.handle({ type: 'assign', task: s.task('t1') });
-    s.session.handle({ type: 'assign', task: s.task('t2') });
-    await until(() => s.link.sent.filter((m) => m.type === 'result').length === 2);
-    s.session.handle({ type: 'assign', task: s.task('t3') });
-    await until(() => s.link.sent.filter((m) => m.type === 'result').length === 3);
+    const resultCount = () => s.link.sent.flatMap((m) => (m.type === 'results' ? m.results : [])).length;
+    s.session.handle({ type: 'assign', tasks: [s.task('t1'), s.task('t2')] });
+    await until(() => resultCount() === 2);
+    s.session.handle({ type: 'assign', tasks: [s.task('t3')] });
+    await until(() => resultCount() === 3);
     expect(s.downloads()).toBe(1);
   });
 
   it('rejects a task whose module does not match its digest', async () => {
     const s = await setup(async () => new Uint8Array([1, 2, 3]));
-    s.session.handle({ type: 'assign', task: s.task('t1') });
+    s.session.handle({ type: 'assign', tasks: [s.task('t1')] });
     await until(() => s.link.sent.some((m) => m.type === 'task_rejected'));
     expect(s.link.sent.find((m) => m.type === 'task_rejected')).toMatchObject({ reason: expect.stringContaining('mismatch') });
     expect(s.pool.runs).toHaveLength(0);
@@ -126,21 +134,21 @@ describe('AgentSession', () => {
       fuelUsed: 0,
       hostFailure: 'runtime workers failed to start: offline',
     });
-    s.session.handle({ type: 'assign', task: s.task('t1') });
+    s.session.handle({ type: 'assign', tasks: [s.task('t1')] });
     await until(() => s.link.sent.some((m) => m.type === 'task_rejected'));
     expect(s.link.sent.find((m) => m.type === 'task_rejected')).toMatchObject({ taskId: 't1', reason: expect.stringMatching(/offline/) });
-    expect(s.link.sent.some((m) => m.type === 'result')).toBe(false);
+    expect(s.link.sent.some((m) => m.type === 'results')).toBe(false);
   });
 
   it('cancels a running task without reporting it', async () => {
     const s = await setup();
-    s.session.handle({ type: 'assign', task: s.task('t1', 'spin') });
+    s.session.handle({ type: 'assign', tasks: [s.task('t1', 'spin')] });
     await until(() => s.pool.runs.length === 1);
     expect(s.session.runningCount).toBe(1);
     s.session.handle({ type: 'cancel', taskId: 't1' });
     await new Promise((r) => setTimeout(r, 5));
     expect(s.session.runningCount).toBe(0);
-    expect(s.link.sent.some((m) => m.type === 'result')).toBe(false);
+    expect(s.link.sent.some((m) => m.type === 'results')).toBe(false);
   });
 
   it('closes the link and reports a refusal', async () => {

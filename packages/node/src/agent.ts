@@ -7,6 +7,7 @@ import {
   type NodeToServer,
   type ServerToNode,
   type TaskAssignment,
+  type TaskResult,
 } from '@tabgrid/protocol';
 import type { TaskOutcome, WorkerPool } from '@tabgrid/runtime';
 import type { ModuleCache } from './module-cache';
@@ -14,8 +15,14 @@ import type { ModuleCache } from './module-cache';
 export interface AgentTimers {
   setInterval(callback: () => void, ms: number): unknown;
   clearInterval(handle: unknown): void;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
   now(): number;
 }
+
+/** A busy node holds finished results this long to send them together. */
+const RESULT_BATCH_MS = 2;
+const RESULT_BATCH_MAX = 256;
 
 export type AgentEvent =
   | { type: 'welcome'; nodeId: string; transport: 'webrtc' | 'relay' }
@@ -39,6 +46,8 @@ export interface AgentSessionDeps {
  */
 export class AgentSession {
   private readonly running = new Map<string, AbortController>();
+  private pendingResults: TaskResult[] = [];
+  private resultTimer: unknown;
   private heartbeat: unknown;
   private nodeToken: string | undefined;
   private ended = false;
@@ -62,6 +71,8 @@ export class AgentSession {
     if (this.ended) return;
     this.ended = true;
     if (this.heartbeat !== undefined) this.deps.timers.clearInterval(this.heartbeat);
+    if (this.resultTimer !== undefined) this.deps.timers.clearTimeout(this.resultTimer);
+    this.pendingResults = [];
     for (const controller of this.running.values()) controller.abort();
     this.running.clear();
   }
@@ -86,7 +97,7 @@ export class AgentSession {
         this.link.close(`refused: ${message.message}`);
         return;
       case 'assign':
-        void this.runTask(message.task);
+        for (const task of message.tasks) void this.runTask(task);
         return;
       case 'cancel':
         this.running.get(message.taskId)?.abort();
@@ -134,7 +145,7 @@ export class AgentSession {
       return;
     }
     this.running.delete(task.taskId);
-    this.link.send({ type: 'result', taskId: task.taskId, outcome: toWire(outcome) });
+    this.queueResult({ taskId: task.taskId, outcome: toWire(outcome) });
     this.deps.onEvent({
       type: 'task_finished',
       taskId: task.taskId,
@@ -142,6 +153,28 @@ export class AgentSession {
       status: outcome.status,
       durationMs: outcome.durationMs,
     });
+  }
+
+  /**
+   * An idle node answers at once (latency); a busy one batches results for a moment, so under
+   * load one message carries many (throughput).
+   */
+  private queueResult(result: TaskResult): void {
+    this.pendingResults.push(result);
+    if (this.running.size === 0 || this.pendingResults.length >= RESULT_BATCH_MAX) {
+      this.flushResults();
+    } else if (this.resultTimer === undefined) {
+      this.resultTimer = this.deps.timers.setTimeout(() => this.flushResults(), RESULT_BATCH_MS);
+    }
+  }
+
+  private flushResults(): void {
+    if (this.resultTimer !== undefined) this.deps.timers.clearTimeout(this.resultTimer);
+    this.resultTimer = undefined;
+    if (this.pendingResults.length === 0 || this.ended) return;
+    const results = this.pendingResults;
+    this.pendingResults = [];
+    this.link.send({ type: 'results', results });
   }
 
   private finishRejected(task: TaskAssignment, controller: AbortController, reason: string): void {

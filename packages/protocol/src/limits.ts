@@ -12,6 +12,8 @@ export const LIMITS = {
   maxPathLength: 4096,
   maxReplicas: 7,
   maxJobTasks: 100_000,
+  /** Tasks in one assign or results message. */
+  maxBatch: 1024,
   /** stdin + files of all tasks of one job, decoded. */
   maxJobInputBytes: 64 * 1024 * 1024,
   maxTimeoutMs: 10 * 60 * 1000,

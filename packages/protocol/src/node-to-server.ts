@@ -35,10 +35,15 @@ export interface TaskOutcomeWire {
   files: Record<string, string>;
 }
 
-export interface ResultMessage {
-  type: 'result';
+export interface TaskResult {
   taskId: string;
   outcome: TaskOutcomeWire;
+}
+
+/** One or more finished tasks: a busy node batches them, an idle one sends each at once. */
+export interface ResultsMessage {
+  type: 'results';
+  results: TaskResult[];
 }
 
 /** The node could not run the task at all (module fetch failed, digest mismatch): not the function's fault. */
@@ -48,4 +53,4 @@ export interface TaskRejectedMessage {
   reason: string;
 }
 
-export type NodeToServer = HelloMessage | HeartbeatMessage | ResultMessage | TaskRejectedMessage;
+export type NodeToServer = HelloMessage | HeartbeatMessage | ResultsMessage | TaskRejectedMessage;

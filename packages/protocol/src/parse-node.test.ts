@@ -37,24 +37,29 @@ describe('parseNodeToServer', () => {
     ['node id with spaces', { ...hello, nodeId: 'has space in it' }],
     ['huge user agent', { ...hello, capabilities: { ...hello.capabilities, userAgent: 'x'.repeat(10_000) } }],
     ['heartbeat with negative running', { type: 'heartbeat', running: -1 }],
-    ['result without outcome', { type: 'result', taskId: 't1' }],
+    ['results without any', { type: 'results', results: [] }],
+    ['result without outcome', { type: 'results', results: [{ taskId: 't1' }] }],
     ['result with non-base64 stdout', {
-      type: 'result',
-      taskId: 't1',
-      outcome: { status: 'ok', exitCode: 0, stdout: '!!', stderr: '', truncated: false, durationMs: 1, fuelUsed: 0 },
+      type: 'results',
+      results: [{
+        taskId: 't1',
+        outcome: { status: 'ok', exitCode: 0, stdout: '!!', stderr: '', truncated: false, durationMs: 1, fuelUsed: 0, files: {} },
+      }],
     }],
     ['result with unknown status', {
-      type: 'result',
-      taskId: 't1',
-      outcome: { status: 'great', exitCode: 0, stdout: '', stderr: '', truncated: false, durationMs: 1, fuelUsed: 0 },
+      type: 'results',
+      results: [{
+        taskId: 't1',
+        outcome: { status: 'great', exitCode: 0, stdout: '', stderr: '', truncated: false, durationMs: 1, fuelUsed: 0, files: {} },
+      }],
     }],
+    ['the old single result message', { type: 'result', taskId: 't1', outcome: {} }],
   ])('rejects %s with bad_request', (_name, raw) => {
     expect(codeOf(() => parseNodeToServer(raw))).toBe('bad_request');
   });
 
-  it('accepts a result with a null exit code (trap or timeout)', () => {
-    const raw = {
-      type: 'result',
+  it('accepts a batch of results, one with a null exit code (trap or timeout)', () => {
+    const timedOut = {
       taskId: 'task-1',
       outcome: {
         status: 'timeout',
@@ -67,14 +72,14 @@ describe('parseNodeToServer', () => {
         files: { '/output/a.txt': 'aGk=' },
       },
     };
+    const ok = { taskId: 'task-2', outcome: { ...timedOut.outcome, status: 'ok', exitCode: 0, files: {} } };
+    const raw = { type: 'results', results: [timedOut, ok] };
     expect(parseNodeToServer(raw)).toEqual(raw);
   });
 });
 
 describe('parseServerToNode', () => {
-  const assign = {
-    type: 'assign',
-    task: {
+  const task = {
       taskId: 'abc',
       functionName: 'hello',
       moduleDigest: `sha256:${'a'.repeat(64)}`,
@@ -86,8 +91,8 @@ describe('parseServerToNode', () => {
       fuel: null,
       memoryLimitPages: 4096,
       seed: 'abc',
-    },
   };
+  const assign = { type: 'assign', tasks: [task, { ...task, taskId: 'def' }] };
 
   it('accepts an assignment', () => {
     expect(parseServerToNode(assign)).toEqual(assign);
@@ -96,14 +101,14 @@ describe('parseServerToNode', () => {
   it('rejects output files that are not base64 or too many', () => {
     const outcome = { status: 'ok', exitCode: 0, stdout: '', stderr: '', truncated: false, durationMs: 1, fuelUsed: 0 };
     const files = Object.fromEntries(Array.from({ length: 1025 }, (_, i) => [`/output/${i}`, '']));
-    expect(codeOf(() => parseNodeToServer({ type: 'result', taskId: 't', outcome: { ...outcome, files } }))).toBe('bad_request');
-    expect(
-      codeOf(() => parseNodeToServer({ type: 'result', taskId: 't', outcome: { ...outcome, files: { '/output/a': '%%' } } })),
-    ).toBe('bad_request');
+    const results = (files: Record<string, string>) => ({ type: 'results', results: [{ taskId: 't', outcome: { ...outcome, files } }] });
+    expect(codeOf(() => parseNodeToServer(results(files)))).toBe('bad_request');
+    expect(codeOf(() => parseNodeToServer(results({ '/output/a': '%%' })))).toBe('bad_request');
   });
 
   it('rejects a malformed digest and unknown refusal codes', () => {
-    expect(codeOf(() => parseServerToNode({ ...assign, task: { ...assign.task, moduleDigest: 'md5:00' } }))).toBe('bad_request');
+    expect(codeOf(() => parseServerToNode({ ...assign, tasks: [{ ...task, moduleDigest: 'md5:00' }] }))).toBe('bad_request');
+    expect(codeOf(() => parseServerToNode({ type: 'assign', tasks: [] }))).toBe('bad_request');
     expect(codeOf(() => parseServerToNode({ type: 'refused', code: 'whatever', message: 'x' }))).toBe('bad_request');
   });
 

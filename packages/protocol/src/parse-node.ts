@@ -88,8 +88,18 @@ export function parseNodeToServer(raw: unknown): NodeToServer {
     }
     case 'heartbeat':
       return { type: 'heartbeat', running: int(o, 'running', 'heartbeat', 0, 1024) };
-    case 'result':
-      return { type: 'result', taskId: taskId(o, 'result'), outcome: parseOutcome(o.outcome) };
+    case 'results': {
+      if (!Array.isArray(o.results) || o.results.length === 0 || o.results.length > LIMITS.maxBatch) {
+        fail(`results.results must be an array of 1 to ${LIMITS.maxBatch} results`);
+      }
+      return {
+        type: 'results',
+        results: o.results.map((raw: unknown, i: number) => {
+          const r = asObject(raw, `results[${i}]`);
+          return { taskId: taskId(r, `results[${i}]`), outcome: parseOutcome(r.outcome) };
+        }),
+      };
+    }
     case 'task_rejected':
       return { type: 'task_rejected', taskId: taskId(o, 'task_rejected'), reason: str(o, 'reason', 'task_rejected', 1024) };
     default:
@@ -138,7 +148,10 @@ export function parseServerToNode(raw: unknown): ServerToNode {
       return { type: 'refused', code, message: str(o, 'message', 'refused', 1024) };
     }
     case 'assign':
-      return { type: 'assign', task: parseAssignment(o.task) };
+      if (!Array.isArray(o.tasks) || o.tasks.length === 0 || o.tasks.length > LIMITS.maxBatch) {
+        fail(`assign.tasks must be an array of 1 to ${LIMITS.maxBatch} tasks`);
+      }
+      return { type: 'assign', tasks: o.tasks.map(parseAssignment) };
     case 'cancel':
       return { type: 'cancel', taskId: taskId(o, 'cancel') };
     default:

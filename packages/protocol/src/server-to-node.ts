@@ -36,9 +36,10 @@ export interface TaskAssignment {
   seed: string;
 }
 
+/** One or more tasks leased to this node, at most as many as it has free slots. */
 export interface AssignMessage {
   type: 'assign';
-  task: TaskAssignment;
+  tasks: TaskAssignment[];
 }
 
 export interface CancelMessage {

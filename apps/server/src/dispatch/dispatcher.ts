@@ -1,5 +1,6 @@
 import {
   base64ToUtf8,
+  LIMITS,
   TabgridError,
   type InvokeResult,
   type ServerToNode,
@@ -159,7 +160,7 @@ export class Dispatcher {
       if (record.results.length > 0) {
         this.finish(record, this.verdict(record));
       } else {
-        const reason = this.options.scheduler.queued().find((q) => q.taskId === record.id)?.reason ?? 'waiting_for_slot';
+        const reason = record.unitIds.map((u) => this.options.scheduler.queuedReason(u)).find((r) => r !== undefined) ?? 'waiting_for_slot';
         const why = reason === 'no_node_in_region' ? `no node in region "${record.request.region}" is online` : 'no volunteer node was free';
         this.finish(record, new TabgridError('no_capacity', `${why} within ${this.options.queueTimeoutMs} ms`));
       }
@@ -177,25 +178,36 @@ export class Dispatcher {
     if (this.pumping) return;
     this.pumping = true;
     try {
+      // One assign message per node per pass: a node with several free slots gets them in one go.
+      const byNode = new Map<string, { unitId: string; record: TaskRecord }[]>();
       for (const placed of this.options.scheduler.place()) {
         const record = this.tasks.get(placed.taskId);
         if (!record) continue;
         record.inFlight++;
-        const sent = this.options.send(placed.nodeId, {
-          type: 'assign',
-          task: { taskId: placed.unitId, ...record.request.assignment },
-        });
-        if (!sent) {
-          this.handleFailures([this.options.scheduler.nodeFailed(placed.unitId)].filter((f) => f !== undefined));
-          continue;
-        }
-        if (!record.started) {
-          record.started = true;
-          record.callbacks.started?.();
-        }
+        const batch = byNode.get(placed.nodeId) ?? [];
+        if (batch.length === 0) byNode.set(placed.nodeId, batch);
+        batch.push({ unitId: placed.unitId, record });
+      }
+      for (const [nodeId, batch] of byNode) {
+        for (let i = 0; i < batch.length; i += LIMITS.maxBatch) this.sendBatch(nodeId, batch.slice(i, i + LIMITS.maxBatch));
       }
     } finally {
       this.pumping = false;
+    }
+  }
+
+  private sendBatch(nodeId: string, batch: { unitId: string; record: TaskRecord }[]): void {
+    const sent = this.options.send(nodeId, {
+      type: 'assign',
+      tasks: batch.map(({ unitId, record }) => ({ taskId: unitId, ...record.request.assignment })),
+    });
+    for (const { unitId, record } of batch) {
+      if (!sent) {
+        this.handleFailures([this.options.scheduler.nodeFailed(unitId)].filter((f) => f !== undefined));
+      } else if (!record.started) {
+        record.started = true;
+        record.callbacks.started?.();
+      }
     }
   }
 
@@ -234,8 +246,8 @@ export class Dispatcher {
     this.deadlines.delete(record);
     for (const unitId of record.unitIds) {
       this.taskOfUnit.delete(unitId);
-      const holder = this.options.scheduler.complete(unitId);
-      if (holder) this.options.send(holder, { type: 'cancel', taskId: unitId });
+      // Units still queued or running are withdrawn without crediting their node.
+      for (const { nodeId } of this.options.scheduler.cancel(unitId)) this.options.send(nodeId, { type: 'cancel', taskId: unitId });
     }
     record.callbacks.settled(result);
   }

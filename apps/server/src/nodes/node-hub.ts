@@ -166,9 +166,11 @@ export class NodeHub {
         return;
       case 'heartbeat':
         return;
-      case 'result':
-        session.completed++;
-        this.options.events.onResult(session.id, message.taskId, message.outcome);
+      case 'results':
+        for (const { taskId, outcome } of message.results) {
+          session.completed++;
+          this.options.events.onResult(session.id, taskId, outcome);
+        }
         return;
       case 'task_rejected':
         session.failed++;
