@@ -49,9 +49,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     heartbeatMs: config.heartbeatMs,
     now,
     runningOn: (nodeId) => scheduler.runningOn(nodeId),
+    scoreOf: (nodeId) => scheduler.nodeRank(nodeId)?.score ?? 1,
     events: {
       onJoin: (s) => {
-        dispatcher.nodeJoined({ id: s.id, slots: s.capabilities.cores * config.nodePipeline, region: s.capabilities.region });
+        dispatcher.nodeJoined({
+          id: s.id,
+          slots: s.capabilities.cores * config.nodePipeline,
+          region: s.capabilities.region,
+          memoryMb: s.capabilities.memoryMb,
+          features: s.capabilities.features,
+        });
         events.nodeChanged(s.id, 'joined');
       },
       onLeave: (nodeId) => {

@@ -107,7 +107,7 @@ export class Dispatcher {
       const leaseMs = request.assignment.timeoutMs + this.options.leaseGraceMs;
       for (const unitId of unitIds) {
         this.taskOfUnit.set(unitId, id);
-        units.push({ unitId, taskId: id, region: request.region, leaseMs });
+        units.push({ unitId, taskId: id, region: request.region, leaseMs, moduleDigest: request.assignment.moduleDigest });
       }
     }
     this.options.scheduler.submit(units);
@@ -136,6 +136,8 @@ export class Dispatcher {
     this.options.scheduler.complete(unitId);
     const record = this.recordOf(unitId);
     if (record) {
+      // Having run it, the node holds the module: later tasks of this function prefer it.
+      this.options.scheduler.addNodeModule(nodeId, record.request.assignment.moduleDigest);
       record.inFlight--;
       record.results.push({ nodeId, outcome });
       if (isDecided(record.request.replicas, record.results)) this.finish(record, this.verdict(record));
@@ -226,6 +228,11 @@ export class Dispatcher {
 
   private verdict(record: TaskRecord): InvokeResult {
     const v = decide(record.request.replicas, record.results);
+    if (record.request.replicas > 1) {
+      // Replicas that disagree with the accepted result cost their node rank (trust).
+      const agreeing = new Set(v.nodes);
+      for (const r of record.results) this.options.scheduler.recordAgreement(r.nodeId, agreeing.has(r.nodeId));
+    }
     const o = v.outcome;
     return {
       status: o.status,

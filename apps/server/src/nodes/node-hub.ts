@@ -33,6 +33,8 @@ export interface NodeHubOptions {
   now: () => number;
   /** How many tasks a node is running right now (the scheduler knows). */
   runningOn: (nodeId: string) => number;
+  /** The node's rank (0..1) as the scheduler sees it: success, throughput, uptime, agreement. */
+  scoreOf: (nodeId: string) => number;
   events: NodeHubEvents;
 }
 
@@ -103,7 +105,7 @@ export class NodeHub {
         region: s.capabilities.region,
         cores: s.capabilities.cores,
         state: running > 0 ? 'busy' : 'idle',
-        score: score(s),
+        score: Math.round(this.options.scoreOf(s.id) * 1000) / 1000,
         running,
         completed: s.completed,
         failed: s.failed,
@@ -184,9 +186,4 @@ export class NodeHub {
     this.byToken.delete(session.token);
     this.options.events.onLeave(session.id, reason);
   }
-}
-
-/** Share of accepted work the node finished rather than lost, smoothed toward 1 for newcomers. */
-function score(s: NodeSession): number {
-  return Math.round(((s.completed + 1) / (s.completed + s.failed + 1)) * 1000) / 1000;
 }
