@@ -9,7 +9,7 @@ const wasm = new URL('../../../public/functions/hello.wasm', import.meta.url).pa
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu'],
+  args: ['--no-sandbox', '--disable-gpu', '--disable-features=WebRtcHideLocalIpsWithMdns'],
 });
 try {
   const volunteer = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
