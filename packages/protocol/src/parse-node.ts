@@ -21,10 +21,11 @@ import type { ServerToNode, TaskAssignment } from './server-to-node';
 /** Parsers for node envelopes; each throws TabgridError('bad_request') on anything malformed. */
 
 const NODE_ID = /^[A-Za-z0-9_-]{8,64}$/;
-const TASK_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** Speculative copies of a straggling task carry a `~spec<n>` suffix. */
+const TASK_ID = /^[A-Za-z0-9_~-]{1,80}$/;
 
 function taskId(o: Obj, what: string): string {
-  const id = str(o, 'taskId', what, 64);
+  const id = str(o, 'taskId', what, 80);
   if (!TASK_ID.test(id)) fail(`${what}.taskId is malformed`);
   return id;
 }

@@ -88,6 +88,8 @@ export class Dispatcher {
     tasks: readonly { id: string; request: TaskRequest }[],
     callbacksFor: (id: string) => TaskCallbacks,
     queueTimeoutMs?: number,
+    /** Tasks of one batch job: near its end, stragglers get speculative copies on idle nodes. */
+    jobId?: string,
   ): void {
     const units = [];
     for (const { id, request } of tasks) {
@@ -107,7 +109,14 @@ export class Dispatcher {
       const leaseMs = request.assignment.timeoutMs + this.options.leaseGraceMs;
       for (const unitId of unitIds) {
         this.taskOfUnit.set(unitId, id);
-        units.push({ unitId, taskId: id, region: request.region, leaseMs, moduleDigest: request.assignment.moduleDigest });
+        units.push({
+          unitId,
+          taskId: id,
+          region: request.region,
+          leaseMs,
+          moduleDigest: request.assignment.moduleDigest,
+          ...(jobId === undefined ? {} : { jobId }),
+        });
       }
     }
     this.options.scheduler.submit(units);
@@ -131,23 +140,27 @@ export class Dispatcher {
     this.pump();
   }
 
-  result(nodeId: string, unitId: string, outcome: TaskOutcomeWire): void {
-    if (this.options.scheduler.leaseOf(unitId)?.nodeId !== nodeId) return; // late or foreign: ignore
-    this.options.scheduler.complete(unitId);
-    const record = this.recordOf(unitId);
+  /** `attemptId` is a unit id, or a speculative copy's id when a straggler was duplicated. */
+  result(nodeId: string, attemptId: string, outcome: TaskOutcomeWire): void {
+    if (this.options.scheduler.leaseOf(attemptId)?.nodeId !== nodeId) return; // late or foreign: ignore
+    const done = this.options.scheduler.completeUnit(attemptId);
+    if (!done) return;
+    // First valid result wins; the unit's other copies are withdrawn from their nodes.
+    for (const other of done.cancel) this.withdraw(other.nodeId, other.unitId);
+    const record = this.recordOf(done.unitId);
     if (record) {
+      record.inFlight -= 1 + done.cancel.length;
       // Having run it, the node holds the module: later tasks of this function prefer it.
       this.options.scheduler.addNodeModule(nodeId, record.request.assignment.moduleDigest);
-      record.inFlight--;
       record.results.push({ nodeId, outcome });
       if (isDecided(record.request.replicas, record.results)) this.finish(record, this.verdict(record));
     }
     this.pump();
   }
 
-  rejected(nodeId: string, unitId: string): void {
-    if (this.options.scheduler.leaseOf(unitId)?.nodeId !== nodeId) return;
-    const failure = this.options.scheduler.nodeFailed(unitId);
+  rejected(nodeId: string, attemptId: string): void {
+    if (this.options.scheduler.leaseOf(attemptId)?.nodeId !== nodeId) return;
+    const failure = this.options.scheduler.nodeFailed(attemptId);
     if (failure) this.handleFailures([failure]);
     this.pump();
   }
@@ -196,6 +209,10 @@ export class Dispatcher {
     } finally {
       this.pumping = false;
     }
+  }
+
+  private withdraw(nodeId: string, attemptId: string): void {
+    this.options.send(nodeId, { type: 'cancel', taskId: attemptId });
   }
 
   private sendBatch(nodeId: string, batch: { unitId: string; record: TaskRecord }[]): void {
@@ -254,7 +271,7 @@ export class Dispatcher {
     for (const unitId of record.unitIds) {
       this.taskOfUnit.delete(unitId);
       // Units still queued or running are withdrawn without crediting their node.
-      for (const { nodeId } of this.options.scheduler.cancel(unitId)) this.options.send(nodeId, { type: 'cancel', taskId: unitId });
+      for (const attempt of this.options.scheduler.cancel(unitId)) this.withdraw(attempt.nodeId, attempt.unitId);
     }
     record.callbacks.settled(result);
   }

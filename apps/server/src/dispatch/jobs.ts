@@ -205,6 +205,8 @@ export class JobService {
           this.finished(active, indexOf.get(id)!, settlement);
         },
       }),
+      undefined,
+      job.id,
     );
   }
 
