@@ -110,6 +110,20 @@ describe('batch jobs', () => {
     expect(events.every((e) => e.id === id)).toBe(true);
   });
 
+  it('lists recent batch jobs, newest first, without interactive invokes', async () => {
+    const listed = async () => (await api(server, 'GET', '/v1/jobs?limit=1000')).json as JobInfo[];
+    const before = (await listed()).length;
+    await api(server, 'POST', '/v1/invoke', { function: 'hello', stdin: 'not a batch' });
+    expect(await listed()).toHaveLength(before);
+    const { id } = (await api(server, 'POST', '/v1/jobs', { function: 'hello', tasks: helloTasks(1) })).json as { id: string };
+    const list = await listed();
+    expect(list).toHaveLength(before + 1);
+    expect(list[0]?.id).toBe(id);
+    const created = list.map((job) => job.createdAt);
+    expect(created).toEqual([...created].sort().reverse());
+    expect((await api(server, 'GET', '/v1/jobs?limit=2')).json).toHaveLength(2);
+  });
+
   it('refuses jobs over the limits with 413 and 429, and bad ones with 400/404', async () => {
     expect(await api(server, 'POST', '/v1/jobs', { function: 'hello', tasks: helloTasks(100_001) })).toMatchObject({
       status: 413,

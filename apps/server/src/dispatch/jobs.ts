@@ -93,6 +93,11 @@ export class JobService {
     }
   }
 
+  /** The newest batch jobs, live counters included. */
+  recent(limit: number): JobInfo[] {
+    return this.options.store.recentJobs(limit).map((record) => this.info(record.id) ?? this.view(record, record.succeeded, record.failed, 0));
+  }
+
   info(id: string): JobInfo | undefined {
     const active = this.active.get(id);
     if (active) return this.view(active.record, active.succeeded, active.failed, active.running);

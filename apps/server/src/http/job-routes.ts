@@ -35,6 +35,12 @@ export function registerJobRoutes(app: FastifyInstance, deps: JobRouteDeps): voi
     return reply.status(202).header('Location', `/v1/jobs/${job.id}`).send(job);
   });
 
+  app.get('/v1/jobs', developer, async (request) => {
+    const raw = (request.query as Record<string, unknown> | undefined)?.limit;
+    const limit = typeof raw === 'string' && /^\d{1,4}$/.test(raw) ? Math.min(Number(raw), 1000) : 50;
+    return deps.jobs.recent(Math.max(1, limit));
+  });
+
   app.get<{ Params: { id: string } }>('/v1/jobs/:id', developer, async (request) => {
     return deps.jobs.info(request.params.id) ?? notFound(request.params.id);
   });

@@ -41,6 +41,7 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (job_id, idx)
    ) WITHOUT ROWID;
    CREATE INDEX tasks_queued ON tasks (state) WHERE state = 'queued';`,
+  `CREATE INDEX jobs_recent ON jobs (interactive, created_at);`,
 ];
 
 /** Opens (creating if needed) the SQLite store in the data dir and applies pending migrations. */

@@ -49,6 +49,8 @@ export interface FinishedTask {
 export interface JobStore {
   createJob(job: JobRecord, assignments: readonly Assignment[]): void;
   getJob(id: string): JobRecord | undefined;
+  /** Newest first; interactive invokes are not listed. */
+  recentJobs(limit: number): JobRecord[];
   /** Records finished tasks once each (a task already finished is left alone) and updates counters. */
   finishTasks(tasks: readonly FinishedTask[], now: string): void;
   cancelJob(id: string, now: string): number;
@@ -95,6 +97,7 @@ export function createSqliteJobStore(db: Db): JobStore {
   );
   const insertTask = db.prepare(`INSERT INTO tasks (job_id, idx, state, assignment) VALUES (?, ?, 'queued', ?)`);
   const selectJob = db.prepare(`SELECT * FROM jobs WHERE id = ?`);
+  const selectRecent = db.prepare(`SELECT * FROM jobs WHERE interactive = 0 ORDER BY created_at DESC, rowid DESC LIMIT ?`);
   const finishTask = db.prepare(
     `UPDATE tasks SET state = @state, result = @result WHERE job_id = @jobId AND idx = @index AND state = 'queued'`,
   );
@@ -159,6 +162,7 @@ export function createSqliteJobStore(db: Db): JobStore {
       const row = selectJob.get(id) as JobRow | undefined;
       return row ? toJob(row) : undefined;
     },
+    recentJobs: (limit) => (selectRecent.all(limit) as JobRow[]).map(toJob),
     finishTasks: (tasks, now) => finishTasks(tasks, now),
     cancelJob: (id, now) =>
       db.transaction(() => {
