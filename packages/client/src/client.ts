@@ -15,10 +15,16 @@ import {
   parseHealth,
   parseInvokeResult,
   parseJobInfo,
+  parseJobList,
+  parseJobResult,
   parseJobResults,
   parseNodeList,
+  parseServerEvent,
   parseUploadedFunction,
 } from './parse-responses';
+import type { ServerEvent } from './server-event';
+import { readSseFrames } from './sse';
+import { readLines } from './text-lines';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -31,6 +37,23 @@ export interface TabgridClientOptions {
 
 export interface CallOptions {
   signal?: AbortSignal;
+}
+
+export interface ListJobsOptions extends CallOptions {
+  /** Newest first; the server's default is 50, its maximum 1000. */
+  limit?: number;
+}
+
+export interface EventsOptions {
+  /** Only this job's events; the stream then ends when the job does. */
+  jobId?: string;
+  /** Ends the iteration (quietly, without an error). */
+  signal?: AbortSignal;
+  /**
+   * Called once the server has accepted the subscription, before any event: from then on no
+   * change is missed, so this is the moment to load a snapshot to apply events to.
+   */
+  onOpen?: () => void;
 }
 
 interface Body {
@@ -89,8 +112,58 @@ export class TabgridClient {
     return this.#request('GET', `/v1/jobs/${encodeURIComponent(id)}/results`, undefined, options, parseJobResults);
   }
 
+  /** Recent jobs, newest first, with live counters. */
+  listJobs(options: ListJobsOptions = {}): Promise<JobInfo[]> {
+    const query = options.limit === undefined ? '' : `?limit=${options.limit}`;
+    return this.#request('GET', `/v1/jobs${query}`, undefined, options, parseJobList);
+  }
+
+  /**
+   * A job's finished results streamed as NDJSON, one row at a time in task order: a caller that
+   * wants the first rows of a big job stops early and the rest is never downloaded.
+   */
+  async *jobResultRows(id: string, options: CallOptions = {}): AsyncGenerator<JobResult> {
+    const body = await this.#openStream(`/v1/jobs/${encodeURIComponent(id)}/results`, 'application/x-ndjson', options.signal);
+    if (body === undefined) return;
+    let row = 0;
+    for await (const line of readLines(body, options.signal)) {
+      if (line.trim() === '') continue;
+      const what = `results row ${row++}`;
+      yield withStatus(200, () => parseJobResult(parseJsonLine(line, what), what));
+    }
+  }
+
+  /**
+   * Server-Sent Events from `/v1/events` (or one job's `/v1/jobs/:id/events`), parsed. Read with
+   * fetch rather than EventSource, which cannot send the Authorization header. Ends when the server
+   * closes the stream or `signal` aborts; event kinds this client does not know are skipped.
+   */
+  async *events(options: EventsOptions = {}): AsyncGenerator<ServerEvent> {
+    const path = options.jobId === undefined ? '/v1/events' : `/v1/jobs/${encodeURIComponent(options.jobId)}/events`;
+    const body = await this.#openStream(path, 'text/event-stream', options.signal);
+    if (body === undefined) return;
+    options.onOpen?.();
+    for await (const frame of readSseFrames(readLines(body, options.signal))) {
+      const event = withStatus(200, () => parseServerEvent(frame.event, parseJsonLine(frame.data, `${frame.event} event`)));
+      if (event !== undefined) yield event;
+    }
+  }
+
   listNodes(options: CallOptions = {}): Promise<NodeInfo[]> {
     return this.#request('GET', '/v1/nodes', undefined, options, parseNodeList);
+  }
+
+  /** A streaming GET's body, or undefined if `signal` aborted before the answer came. */
+  async #openStream(path: string, accept: string, signal: AbortSignal | undefined): Promise<ReadableStream<Uint8Array> | undefined> {
+    let response: Response;
+    try {
+      response = await this.#send('GET', path, accept, undefined, signal);
+    } catch (e) {
+      if (signal?.aborted === true) return undefined;
+      throw e;
+    }
+    if (response.body === null) throw new TabgridApiError(response.status, 'internal', 'unexpected response: no body');
+    return response.body;
   }
 
   async #request<T>(
@@ -100,7 +173,24 @@ export class TabgridClient {
     options: CallOptions,
     parse: (raw: unknown) => T,
   ): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const response = await this.#send(method, path, 'application/json', body, options.signal);
+    const text = await response.text();
+    const json = parseJsonOrUndefined(text);
+    return withStatus(response.status, () => {
+      if (json === undefined) throw new TabgridError('internal', 'unexpected response: body is not JSON');
+      return parse(json);
+    });
+  }
+
+  /** Sends a request; a non-2xx answer becomes a TabgridApiError from its error body. */
+  async #send(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    accept: string,
+    body: Body | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept };
     if (this.#apiKey !== undefined) headers.authorization = `Bearer ${this.#apiKey}`;
     const init: RequestInit = { method, headers };
     if (body !== undefined) {
@@ -108,19 +198,32 @@ export class TabgridClient {
       // A Uint8Array may be a view into a larger buffer: copy so exactly its bytes are sent.
       init.body = typeof body.data === 'string' ? body.data : body.data.slice();
     }
-    if (options.signal !== undefined) init.signal = options.signal;
+    if (signal !== undefined) init.signal = signal;
 
     const response = await this.#fetch(`${this.#baseUrl}${path}`, init);
-    const text = await response.text();
-    const json = parseJsonOrUndefined(text);
-    if (!response.ok) throw apiErrorFromBody(response.status, json, text);
-    try {
-      if (json === undefined) throw new TabgridError('internal', 'unexpected response: body is not JSON');
-      return parse(json);
-    } catch (e) {
-      if (e instanceof TabgridError) throw new TabgridApiError(response.status, e.code, e.message);
-      throw e;
+    if (!response.ok) {
+      const text = await response.text();
+      throw apiErrorFromBody(response.status, parseJsonOrUndefined(text), text);
     }
+    return response;
+  }
+}
+
+/** A parser's TabgridError (a body of the wrong shape) becomes an API error with the response's status. */
+function withStatus<T>(status: number, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof TabgridError && !(e instanceof TabgridApiError)) throw new TabgridApiError(status, e.code, e.message);
+    throw e;
+  }
+}
+
+function parseJsonLine(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new TabgridError('internal', `unexpected response: ${what} is not JSON`);
   }
 }
 

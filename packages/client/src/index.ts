@@ -1,5 +1,13 @@
-export { TabgridClient, type TabgridClientOptions, type CallOptions, type FetchLike } from './client';
+export {
+  TabgridClient,
+  type TabgridClientOptions,
+  type CallOptions,
+  type EventsOptions,
+  type ListJobsOptions,
+  type FetchLike,
+} from './client';
 export { TabgridApiError } from './errors';
+export type { ServerEvent, NodeChange } from './server-event';
 export {
   parseHealth,
   parseUploadedFunction,
@@ -8,5 +16,9 @@ export {
   parseInvokeResult,
   parseNodeInfo,
   parseNodeList,
+  parseJobInfo,
+  parseJobList,
+  parseJobResult,
+  parseServerEvent,
 } from './parse-responses';
-export { parseEnvLines, parseArgLines, parseEnvPair } from './task-input';
+export { parseEnvLines, parseArgLines, parseEnvPair, tasksFromLines } from './task-input';

@@ -11,6 +11,7 @@ import {
   type NodeTransport,
   type UploadedFunction,
 } from '@tabgrid/protocol';
+import type { NodeChange, ServerEvent } from './server-event';
 
 /**
  * Parsers for the orchestrator's response bodies. The client never casts what the server sends:
@@ -153,15 +154,36 @@ export function parseJobInfo(raw: unknown, what = 'body'): JobInfo {
   };
 }
 
+export function parseJobList(raw: unknown): JobInfo[] {
+  return arr(raw, 'body').map((item, i) => parseJobInfo(item, `body[${i}]`));
+}
+
+export function parseJobResult(raw: unknown, what = 'body'): JobResult {
+  const o = obj(raw, what);
+  const result: JobResult = { index: num(o, 'index', what), ...parseInvokeResult(o, what) };
+  if (o.error !== undefined) {
+    const e = obj(o.error, `${what}.error`);
+    result.error = { code: str(e, 'code', `${what}.error`), message: str(e, 'message', `${what}.error`) };
+  }
+  return result;
+}
+
 export function parseJobResults(raw: unknown): JobResult[] {
-  return arr(raw, 'body').map((item, i) => {
-    const what = `body[${i}]`;
-    const o = obj(item, what);
-    const result: JobResult = { index: num(o, 'index', what), ...parseInvokeResult(o, what) };
-    if (o.error !== undefined) {
-      const e = obj(o.error, `${what}.error`);
-      result.error = { code: str(e, 'code', `${what}.error`), message: str(e, 'message', `${what}.error`) };
-    }
-    return result;
-  });
+  return arr(raw, 'body').map((item, i) => parseJobResult(item, `body[${i}]`));
+}
+
+const NODE_CHANGES: readonly NodeChange[] = ['joined', 'left'];
+
+/**
+ * One SSE frame's data → a ServerEvent. `undefined` for an event name this client does not know,
+ * so a newer server can add kinds without breaking older dashboards; a known kind with the wrong
+ * shape is an error like any other bad body.
+ */
+export function parseServerEvent(event: string, raw: unknown): ServerEvent | undefined {
+  if (event !== 'job' && event !== 'node') return undefined;
+  const what = `${event} event`;
+  const o = obj(raw, what);
+  if (o.type !== event) bad(`${what}.type must be "${event}"`);
+  if (event === 'job') return { type: 'job', job: parseJobInfo(o.job, `${what}.job`) };
+  return { type: 'node', id: str(o, 'id', what), change: oneOf(o, 'change', what, NODE_CHANGES) };
 }

@@ -27,3 +27,11 @@ export function parseEnvLines(text: string): Record<string, string> {
 export function parseArgLines(text: string): string[] {
   return lines(text).map((line) => line.replace(/\r$/, ''));
 }
+
+/**
+ * One batch task per non-blank line, that line (with its `\n`, as a POSIX text line has) as stdin.
+ * Shared by `tabgrid job submit --stdin-lines` and the dashboard's Jobs form, so both split alike.
+ */
+export function tasksFromLines(text: string): { stdin: string }[] {
+  return lines(text).map((line) => ({ stdin: `${line}\n` }));
+}
