@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { WebSocket } from 'ws';
-import { connect, httpModuleFetcher, MemoryModuleStore, ModuleCache, Volunteer, type VolunteerSnapshot } from '@tabgrid/node';
+import { connect, httpModuleFetcher, MemoryModuleStore, ModuleCache, realTimers, Volunteer, type VolunteerSnapshot } from '@tabgrid/node';
 import { createNodePool } from '@tabgrid/runtime/node';
 import type { RunningServer } from './server';
 
@@ -19,13 +19,7 @@ export function startVolunteer(url: string, region: string, nodeId: string) {
     modules: new ModuleCache(new MemoryModuleStore(), httpModuleFetcher(url)),
     connect: () =>
       connect({ serverUrl: url, nodeId, forceRelay: true, WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket }),
-    timers: {
-      setInterval: (cb, ms) => setInterval(cb, ms),
-      clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
-      setTimeout: (cb, ms) => setTimeout(cb, ms),
-      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-      now: () => Date.now(),
-    },
+    timers: realTimers,
     onChange: (s) => (last = s),
   });
   volunteer.start();

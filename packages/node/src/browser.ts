@@ -1,5 +1,6 @@
 import { createBrowserPool } from '@tabgrid/runtime/browser';
 import { connect } from './connect';
+import { realTimers } from './timers';
 import { IdbModuleStore } from './idb-module-store';
 import { httpModuleFetcher, ModuleCache } from './module-cache';
 import { Volunteer, type VolunteerSnapshot } from './volunteer';
@@ -68,13 +69,7 @@ export function createBrowserVolunteer(options: BrowserVolunteerOptions): Browse
     createPool: () => createBrowserPool({ size: cores }),
     modules: new ModuleCache(new IdbModuleStore(), httpModuleFetcher(options.serverUrl)),
     connect: () => connect({ serverUrl: options.serverUrl, nodeId, forceRelay: options.forceRelay ?? false }),
-    timers: {
-      setInterval: (cb, ms) => setInterval(cb, ms),
-      clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
-      setTimeout: (cb, ms) => setTimeout(cb, ms),
-      clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-      now: () => Date.now(),
-    },
+    timers: realTimers,
     onChange: coalesce(options.onChange, UI_UPDATE_MS),
   });
   addEventListener('pagehide', () => volunteer.stop());

@@ -1,7 +1,8 @@
 import os from 'node:os';
 import { createAgentLog } from './agent-log';
 import { parseNodeCli, usage, UsageError } from './cli-args';
-import { defaultDataDir, regionFromTimeZone, startNodeAgent, type NodeAgent } from './node-agent';
+import { regionFromTimeZone } from '@tabgrid/protocol';
+import { defaultDataDir, startNodeAgent, type NodeAgent } from './node-agent';
 
 const defaults = {
   slots: os.availableParallelism(),

@@ -3,3 +3,4 @@ export { Volunteer, type VolunteerDeps, type VolunteerPhase, type VolunteerSnaps
 export { ModuleCache, MemoryModuleStore, httpModuleFetcher, sha256Digest, type ModuleStore, type FetchModule } from './module-cache';
 export { RefusedError } from './errors';
 export { connect, type Connection, type ConnectOptions } from './connect';
+export { realTimers } from './timers';

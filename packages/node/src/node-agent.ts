@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
-import type { NodeCapabilities } from '@tabgrid/protocol';
+import { regionFromTimeZone, type NodeCapabilities } from '@tabgrid/protocol';
 import type { WorkerPool } from '@tabgrid/runtime';
 import { createNodePool } from '@tabgrid/runtime/node';
 import { connect } from './connect';
@@ -10,6 +10,7 @@ import { FsModuleStore } from './fs-module-store';
 import { httpModuleFetcher, ModuleCache } from './module-cache';
 import { loadOrCreateNodeId } from './node-identity';
 import { defaultBindAddress, nodeWrtc } from './node-rtc';
+import { realTimers } from './timers';
 import { Volunteer, type VolunteerSnapshot } from './volunteer';
 
 export type { VolunteerSnapshot } from './volunteer';
@@ -45,20 +46,6 @@ export interface NodeAgent {
   snapshot(): VolunteerSnapshot;
   /** Closes the link and waits for the worker threads to stop; releases the data dir. */
   stop(): Promise<void>;
-}
-
-/** An IANA time zone like "Europe/Berlin" → the coarse region the scheduler places by. */
-export function regionFromTimeZone(timeZone: string | undefined): string {
-  switch (timeZone?.split('/')[0]) {
-    case 'Europe':
-      return 'eu';
-    case 'America':
-      return 'us';
-    case 'Asia':
-      return 'asia';
-    default:
-      return 'other';
-  }
 }
 
 export function defaultDataDir(): string {
@@ -132,13 +119,7 @@ export function startNodeAgent(options: NodeAgentOptions): NodeAgent {
         WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket,
         peerOptions: { wrtc },
       }),
-    timers: {
-      setInterval: (cb, ms) => setInterval(cb, ms),
-      clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
-      setTimeout: (cb, ms) => setTimeout(cb, ms),
-      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-      now: () => Date.now(),
-    },
+    timers: realTimers,
     onChange: (snapshot) => options.onChange?.(snapshot),
   });
   volunteer.start();

@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './limits';
+export * from './regions';
 export * from './version';
 export * from './api';
 export type * from './node-to-server';
