@@ -1,6 +1,10 @@
 import { parseArgs } from 'node:util';
-import { bytesToBase64, type InvokeRequest } from '@tabgrid/protocol';
+import { bytesToBase64, type InvokeRequest, type JobRequest } from '@tabgrid/protocol';
+import { positiveInt, toTaskOptions, UsageError, type ReadFile, type TaskOptionValues } from './cli-common';
+import { toJobRequest } from './cli-job-args';
 import { parseEnvPair } from './task-input';
+
+export { UsageError, type ReadFile } from './cli-common';
 
 /** argv → what the CLI should do. Pure but for `readFile`, which tests replace. */
 
@@ -12,17 +16,23 @@ commands:
   upload FILE.wasm [--name N] [--version V]   upload a function (name defaults to the file's base name, version to 1)
   functions [--json]                          list uploaded functions
   invoke N[@V] [--stdin TEXT | --stdin-file F] [--arg A]... [--env K=V]...
-         [--file GUESTPATH=LOCALFILE]... [--timeout MS] [--replicas R] [--fuel F] [--region R] [--json]
+         [--file GUESTPATH=LOCALFILE]... [--timeout MS] [--replicas R] [--memory MIB] [--fuel F] [--region R] [--json]
                                               run a function once; prints its stdout/stderr and exits with its exit code
+  job submit N[@V] (--tasks FILE.jsonl | --stdin-lines FILE)
+         [--timeout MS] [--replicas R] [--memory MIB] [--fuel F] [--region R] [--wait] [--json]
+                                              run a batch: one task per JSON line {stdin?,args?,env?,files?}, or one
+                                              per non-blank line of FILE with that line as stdin; prints the job id
+                                              (--wait: then follows it like "job watch")
+  job status ID [--json]                      a job's counters
+  job watch ID                                a progress line per change until the job ends; exit 0 if done, 1 if not
+  job results ID [--ndjson]                   finished tasks in task order (a table, or the raw rows as JSON lines)
+  job cancel ID [--json]                      cancel a job's queued and running tasks
+  jobs [--limit N] [--json]                   recent jobs, newest first
   nodes [--json]                              list volunteer nodes
   health                                      check that the orchestrator answers
 
 config: --url or TABGRID_URL (default ${DEFAULT_URL}); --key or TABGRID_API_KEY
 `;
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 export interface CliConfig {
   url: string;
@@ -35,9 +45,12 @@ export type CliCommand =
   | { kind: 'upload'; config: CliConfig; file: string; name: string; version: string }
   | { kind: 'functions'; config: CliConfig; json: boolean }
   | { kind: 'invoke'; config: CliConfig; request: InvokeRequest; json: boolean }
-  | { kind: 'nodes'; config: CliConfig; json: boolean };
-
-export type ReadFile = (path: string) => Uint8Array;
+  | { kind: 'nodes'; config: CliConfig; json: boolean }
+  | { kind: 'job-submit'; config: CliConfig; request: JobRequest; wait: boolean; json: boolean }
+  | { kind: 'job-status' | 'job-cancel'; config: CliConfig; id: string; json: boolean }
+  | { kind: 'job-watch'; config: CliConfig; id: string }
+  | { kind: 'job-results'; config: CliConfig; id: string; ndjson: boolean }
+  | { kind: 'jobs'; config: CliConfig; json: boolean; limit: number | undefined };
 
 const OPTIONS = {
   url: { type: 'string' },
@@ -53,6 +66,12 @@ const OPTIONS = {
   replicas: { type: 'string' },
   fuel: { type: 'string' },
   region: { type: 'string' },
+  memory: { type: 'string' },
+  tasks: { type: 'string' },
+  'stdin-lines': { type: 'string' },
+  limit: { type: 'string' },
+  wait: { type: 'boolean' },
+  ndjson: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -60,13 +79,23 @@ const OPTIONS = {
 type OptionName = keyof typeof OPTIONS;
 
 const GLOBAL: readonly OptionName[] = ['url', 'key', 'help'];
-const ALLOWED: Record<Exclude<CliCommand['kind'], 'help'>, readonly OptionName[]> = {
+const TASK_OPTIONS: readonly OptionName[] = ['timeout', 'replicas', 'memory', 'fuel', 'region'];
+/** Keyed by what the user types: `job submit` is two words. */
+const ALLOWED = {
   health: [],
   upload: ['name', 'version'],
   functions: ['json'],
   nodes: ['json'],
-  invoke: ['stdin', 'stdin-file', 'arg', 'env', 'file', 'timeout', 'replicas', 'fuel', 'region', 'json'],
-};
+  invoke: ['stdin', 'stdin-file', 'arg', 'env', 'file', ...TASK_OPTIONS, 'json'],
+  'job submit': ['tasks', 'stdin-lines', ...TASK_OPTIONS, 'wait', 'json'],
+  'job status': ['json'],
+  'job watch': [],
+  'job results': ['ndjson'],
+  'job cancel': ['json'],
+  jobs: ['limit', 'json'],
+} satisfies Record<string, readonly OptionName[]>;
+
+const JOB_SUBCOMMANDS = 'submit, status, watch, results or cancel';
 
 function isCommand(word: string): word is keyof typeof ALLOWED {
   return Object.hasOwn(ALLOWED, word);
@@ -74,13 +103,6 @@ function isCommand(word: string): word is keyof typeof ALLOWED {
 
 function isOptionName(word: string): word is OptionName {
   return Object.hasOwn(OPTIONS, word);
-}
-
-function positiveInt(flag: string, text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`--${flag} must be a positive integer, got "${text}"`);
-  }
-  return Number(text);
 }
 
 function baseName(path: string): string {
@@ -96,8 +118,17 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
   const { values, positionals } = parsed;
-  const [command, ...rest] = positionals;
-  if (values.help === true || command === undefined || command === 'help') return { kind: 'help' };
+  const [first, ...afterFirst] = positionals;
+  if (values.help === true || first === undefined || first === 'help') return { kind: 'help' };
+  let command: string = first;
+  let rest = afterFirst;
+  if (first === 'job') {
+    const [sub, ...afterSub] = afterFirst;
+    if (sub === undefined) throw new UsageError(`"job" needs a subcommand: ${JOB_SUBCOMMANDS}`);
+    command = `job ${sub}`;
+    rest = afterSub;
+    if (!isCommand(command)) throw new UsageError(`unknown job subcommand "${sub}" (${JOB_SUBCOMMANDS})`);
+  }
   if (!isCommand(command)) throw new UsageError(`unknown command "${command}"`);
 
   const allowed = new Set<string>([...GLOBAL, ...ALLOWED[command]]);
@@ -127,6 +158,22 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
       expectPositionals(command, rest, 1);
       return { kind: 'invoke', config, request: toInvokeRequest(rest[0] ?? '', values, readFile), json };
     }
+    case 'job submit':
+      expectPositionals(command, rest, 1);
+      return { kind: 'job-submit', config, request: toJobRequest(rest[0] ?? '', values, readFile), wait: values.wait === true, json };
+    case 'job status':
+    case 'job cancel':
+      expectPositionals(command, rest, 1);
+      return { kind: command === 'job status' ? 'job-status' : 'job-cancel', config, id: rest[0] ?? '', json };
+    case 'job watch':
+      expectPositionals(command, rest, 1);
+      return { kind: 'job-watch', config, id: rest[0] ?? '' };
+    case 'job results':
+      expectPositionals(command, rest, 1);
+      return { kind: 'job-results', config, id: rest[0] ?? '', ndjson: values.ndjson === true };
+    case 'jobs':
+      expectPositionals(command, rest, 0);
+      return { kind: 'jobs', config, json, limit: values.limit === undefined ? undefined : positiveInt('limit', values.limit) };
   }
 }
 
@@ -160,16 +207,12 @@ function expectPositionals(command: string, rest: readonly string[], count: numb
   }
 }
 
-type Values = {
+type Values = TaskOptionValues & {
   stdin?: string | undefined;
   'stdin-file'?: string | undefined;
   arg?: string[] | undefined;
   env?: string[] | undefined;
   file?: string[] | undefined;
-  timeout?: string | undefined;
-  replicas?: string | undefined;
-  fuel?: string | undefined;
-  region?: string | undefined;
 };
 
 /** The `invoke` flags → the /v1/invoke body. */
@@ -198,11 +241,7 @@ export function toInvokeRequest(fn: string, values: Values, readFile: ReadFile):
     }
     request.files = files;
   }
-  if (values.timeout !== undefined) request.timeoutMs = positiveInt('timeout', values.timeout);
-  if (values.replicas !== undefined) request.replicas = positiveInt('replicas', values.replicas);
-  if (values.fuel !== undefined) request.fuel = positiveInt('fuel', values.fuel);
-  if (values.region !== undefined) request.region = values.region;
-  return request;
+  return { ...request, ...toTaskOptions(values) };
 }
 
 function parseEnvOrUsage(pair: string): [string, string] {

@@ -1,17 +1,11 @@
 import type { FunctionInfo, InvokeResult, NodeInfo } from '@tabgrid/protocol';
-import { parseCli, USAGE, UsageError, type CliCommand, type ReadFile } from './cli-args';
-import { TabgridClient, type FetchLike } from './client';
+import { parseCli, USAGE, UsageError, type CliCommand } from './cli-args';
+import { formatTable, toJson, type CliIo } from './cli-output';
+import { TabgridClient } from './client';
 import { TabgridApiError } from './errors';
+import { executeJob, isJobCommand } from './run-job-cli';
 
-/** The CLI with its world injected: tests drive it with a fake fetch and captured output. */
-export interface CliIo {
-  argv: readonly string[];
-  env: Readonly<Record<string, string | undefined>>;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  readFile: ReadFile;
-  fetch?: FetchLike;
-}
+export type { CliIo } from './cli-output';
 
 export const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
@@ -48,6 +42,7 @@ export async function runCli(io: CliIo): Promise<number> {
 }
 
 async function execute(command: Exclude<CliCommand, { kind: 'help' }>, client: TabgridClient, io: CliIo): Promise<number> {
+  if (isJobCommand(command)) return executeJob(command, client, io);
   switch (command.kind) {
     case 'health': {
       const health = await client.health();
@@ -97,17 +92,6 @@ function reportFailure(io: CliIo, e: unknown): number {
     io.stderr(`tabgrid: ${e instanceof Error ? e.message : String(e)}\n`);
   }
   return EXIT_FAILURE;
-}
-
-function toJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
-}
-
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string =>
-    cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].map((l) => `${l}\n`).join('');
 }
 
 function functionsTable(functions: readonly FunctionInfo[]): string {
