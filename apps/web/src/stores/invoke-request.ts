@@ -51,7 +51,8 @@ export function buildInvokeRequest(draft: InvokeDraft, files: Record<string, str
   return request;
 }
 
-function wholeNumber(text: string, label: string, unit: string, max: number): number | undefined {
+/** A form field that may be left blank; throws a sentence for the user when it is not a whole number in range. */
+export function wholeNumber(text: string, label: string, unit: string, max: number): number | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
   const value = Number(trimmed);
