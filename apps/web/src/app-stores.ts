@@ -1,6 +1,7 @@
 import { createApi } from './stores/api';
 import { createFunctionsStore } from './stores/functions-store';
 import { createInvokeStore } from './stores/invoke-store';
+import { createJobsStore } from './stores/jobs-store';
 import { createNodesStore } from './stores/nodes-store';
 import { createSessionStore } from './stores/session-store';
 import { createVolunteerStore } from './stores/volunteer-store';
@@ -18,11 +19,13 @@ const api = createApi(session, { baseUrl: '' });
 
 export const functionsStore = createFunctionsStore(api);
 export const invokeStore = createInvokeStore(api);
-export const nodesStore = createNodesStore(api, {
-  setTimeout: (fn, ms) => window.setTimeout(fn, ms),
-  clearTimeout: (handle) => window.clearTimeout(handle as number),
+const timers = {
+  setTimeout: (fn: () => void, ms: number) => window.setTimeout(fn, ms),
+  clearTimeout: (handle: unknown) => window.clearTimeout(handle as number),
   now: () => Date.now(),
-});
+};
+export const nodesStore = createNodesStore(api, timers);
+export const jobsStore = createJobsStore(api, timers);
 
 const query = new URLSearchParams(window.location.search);
 
@@ -41,5 +44,8 @@ let keyTimer: number | undefined;
 session.subscribe((state, prev) => {
   if (state.apiKey === prev.apiKey) return;
   window.clearTimeout(keyTimer);
-  keyTimer = window.setTimeout(() => void functionsStore.getState().refresh(), 300);
+  keyTimer = window.setTimeout(() => {
+    void functionsStore.getState().refresh();
+    jobsStore.getState().restart();
+  }, 300);
 });

@@ -1,6 +1,7 @@
 import { ApiKeyPanel } from './ApiKeyPanel';
 import { FunctionsPanel } from './FunctionsPanel';
 import { InvokePanel } from './InvokePanel';
+import { JobsPanel } from './JobsPanel';
 import { NetworkPanel } from './NetworkPanel';
 
 export function Dashboard() {
@@ -9,6 +10,7 @@ export function Dashboard() {
       <ApiKeyPanel />
       <FunctionsPanel />
       <InvokePanel />
+      <JobsPanel />
       <NetworkPanel />
     </div>
   );
