@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchDistributed, distributedTables } from './distributed';
 import { benchInvokeLatency } from './invoke-latency';
 import { benchRuntime } from './runtime-speed';
 import { benchWorkerNoop } from './worker-noop';
@@ -17,7 +18,7 @@ function save(name: string, rows: unknown): void {
   console.log(`  → ${path.relative(process.cwd(), file)}`);
 }
 
-// TABGRID_BENCH_ONLY=invoke-latency | worker-noop | runtime runs one section.
+// TABGRID_BENCH_ONLY=invoke-latency | worker-noop | runtime | distributed runs one section.
 const only = process.env.TABGRID_BENCH_ONLY;
 
 if (only === undefined || only === 'invoke-latency') {
@@ -42,4 +43,30 @@ if (only === undefined || only === 'runtime') {
   console.table(rows);
   for (const note of notes) console.log(`  note: ${note}`);
   save('runtime', rows);
+}
+
+if (only === undefined || only === 'distributed') {
+  console.log('\nDistributed: Tabgrid (2 worker slots: one headless Node agent, one Chromium tab) side by side with Dask (LocalCluster, 2 processes × 1 thread)');
+  const started = performance.now();
+  const report = await benchDistributed();
+  const tables = distributedTables(report);
+  console.log(`\n1. Sequential no-op round trip (ms; Tabgrid: POST /v1/invoke of noop.wasm; Dask: submit(noop).result()), after ${50} warm-up calls`);
+  console.table(tables.latency);
+  console.log('\n2. Throughput of a 20,000 no-op task job (Tabgrid: POST /v1/jobs until GET /v1/jobs/:id says done; Dask: map + gather)');
+  console.table(tables.throughput);
+  console.log(`\n3. Efficiency of 2,000 tasks of ~5 ms CPU = (tasks × single-task time / 2 workers) / wall (Tabgrid: primes ${report.primesN}; Dask: pure-Python loop)`);
+  console.log('   single-task time: median of 31 sequential runs in a warm worker, the guest compute only (Tabgrid: durationMs of the task minus that of a no-op); in-job ms: the same, median over the tasks of the job');
+  console.table(tables.efficiency);
+  console.log('\nChurn: 4 headless agents × 1 slot on a long job of ~5 ms tasks; 2 agents stopped; tasks/s over 2 s windows');
+  console.table(tables.churn);
+  if (report.daskNote !== null) console.log(`  note: ${report.daskNote}`);
+  if (report.profile !== null) {
+    console.log(`\nWhere the time goes: a second 20k no-op job on a fresh node agent, profiled (${report.profile.tasksPerS} tasks/s under the profilers); top self time, idle excluded`);
+    for (const p of report.profile.profiles) {
+      console.log(`  ${p.process}: busy ${p.busyMs} ms — ${p.file}`);
+      console.table(p.top);
+    }
+  }
+  console.log(`  load average at start ${report.loadavg.start.join(' ')}, at end ${report.loadavg.end.join(' ')}; section took ${Math.round((performance.now() - started) / 1000)} s`);
+  save('distributed', { tables, report });
 }
