@@ -1,3 +1,7 @@
+/** Initial states by seed, most recent last. */
+const SEED_CACHE_ENTRIES = 256;
+const seedStates = new Map<string, Uint32Array>();
+
 /**
  * xoshiro128** (Blackman & Vigna): small, fast, and identical everywhere. Not a CSPRNG; the guest
  * must see the same bytes on every replica, so "random" here means "reproducibly scrambled".
@@ -11,11 +15,17 @@ export class SeededRandom {
 
   /** Seeds from SHA-256 of the UTF-8 seed string. */
   static async fromSeed(seed: string): Promise<SeededRandom> {
-    const digest = new Uint32Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(seed)));
-    const state = new Uint32Array(4);
-    for (let i = 0; i < 4; i++) state[i] = ((digest[i] ?? 0) ^ (digest[i + 4] ?? 0)) >>> 0;
-    if (state.every((word) => word === 0)) state[0] = 1; // the all-zero state is a fixed point
-    return new SeededRandom(state);
+    let initial = seedStates.get(seed);
+    if (initial === undefined) {
+      const digest = new Uint32Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(seed)));
+      initial = new Uint32Array(4);
+      for (let i = 0; i < 4; i++) initial[i] = ((digest[i] ?? 0) ^ (digest[i + 4] ?? 0)) >>> 0;
+      if (initial.every((word) => word === 0)) initial[0] = 1; // the all-zero state is a fixed point
+      // Hashing is a measurable share of a short task: a job's tasks and replicas often share seeds.
+      if (seedStates.size >= SEED_CACHE_ENTRIES) seedStates.delete(seedStates.keys().next().value as string);
+      seedStates.set(seed, initial);
+    }
+    return new SeededRandom(initial.slice());
   }
 
   nextU32(): number {
