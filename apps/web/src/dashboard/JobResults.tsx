@@ -34,7 +34,7 @@ export function JobResults() {
         </button>
       </div>
       {selected.error !== null && <p className="notice error">{selected.error}</p>}
-      <div className="table-wrap">
+      <div className="table-wrap results-scroll">
         <table className="table">
           <thead>
             <tr>
