@@ -33,6 +33,8 @@ export class EventHub {
     const subscriber = { response, jobId };
     this.subscribers.add(subscriber);
     response.on('close', () => this.subscribers.delete(subscriber));
+    // A client that vanishes mid-write must not take the server down with an unhandled error.
+    response.on('error', () => this.subscribers.delete(subscriber));
   }
 
   jobChanged(job: JobInfo): void {
@@ -49,7 +51,7 @@ export class EventHub {
     this.pendingJobs.clear();
     if (this.now() - this.lastKeepalive >= KEEPALIVE_MS) {
       this.lastKeepalive = this.now();
-      for (const s of this.subscribers) s.response.write(': keep-alive\n\n');
+      for (const s of this.subscribers) this.write(s, ': keep-alive\n\n');
     }
   }
 
@@ -58,12 +60,18 @@ export class EventHub {
     this.subscribers.clear();
   }
 
+  private write(s: Subscriber, text: string): void {
+    if (s.response.writableEnded || s.response.destroyed) this.subscribers.delete(s);
+    else s.response.write(text);
+  }
+
   private broadcast(event: ServerEvent): void {
     const frame = `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
     for (const s of this.subscribers) {
       if (s.jobId !== undefined && (event.type !== 'job' || event.job.id !== s.jobId)) continue;
-      s.response.write(frame);
+      this.write(s, frame);
       if (s.jobId !== undefined && event.type === 'job' && event.job.status !== 'queued' && event.job.status !== 'running') {
+        this.subscribers.delete(s);
         s.response.end();
       }
     }
