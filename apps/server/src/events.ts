@@ -1,7 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { JobInfo } from '@tabgrid/protocol';
-
-export type ServerEvent = { type: 'job'; job: JobInfo } | { type: 'node'; id: string; change: 'joined' | 'left' };
+import type { JobInfo, NodeChange, ServerEvent } from '@tabgrid/protocol';
 
 interface Subscriber {
   response: ServerResponse;
@@ -41,7 +39,7 @@ export class EventHub {
     this.pendingJobs.set(job.id, job);
   }
 
-  nodeChanged(id: string, change: 'joined' | 'left'): void {
+  nodeChanged(id: string, change: NodeChange): void {
     this.broadcast({ type: 'node', id, change });
   }
 

@@ -22,7 +22,7 @@ import {
   parseServerEvent,
   parseUploadedFunction,
 } from './parse-responses';
-import type { ServerEvent } from './server-event';
+import type { ServerEvent } from '@tabgrid/protocol';
 import { readSseFrames } from './sse';
 import { readLines } from './text-lines';
 

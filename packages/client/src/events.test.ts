@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TabgridClient } from './client';
 import { TabgridApiError } from './errors';
-import type { ServerEvent } from './server-event';
+import type { ServerEvent } from '@tabgrid/protocol';
 import { fakeFetch, jsonResponse, splitEvery, streamResponse } from './test-fetch';
 
 const job = {

@@ -7,7 +7,7 @@ export {
   type FetchLike,
 } from './client';
 export { TabgridApiError } from './errors';
-export type { ServerEvent, NodeChange } from './server-event';
+export type { ServerEvent, NodeChange } from '@tabgrid/protocol';
 export {
   parseHealth,
   parseUploadedFunction,

@@ -11,7 +11,7 @@ import {
   type NodeTransport,
   type UploadedFunction,
 } from '@tabgrid/protocol';
-import type { NodeChange, ServerEvent } from './server-event';
+import type { NodeChange, ServerEvent } from '@tabgrid/protocol';
 
 /**
  * Parsers for the orchestrator's response bodies. The client never casts what the server sends:

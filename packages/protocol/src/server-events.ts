@@ -1,4 +1,4 @@
-import type { JobInfo } from '@tabgrid/protocol';
+import type { JobInfo } from './api';
 
 export type NodeChange = 'joined' | 'left';
 
