@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import { functionsStore, invokeStore } from '../app-stores';
 import { EMPTY_DRAFT, guestPathFor, type InvokeDraft } from '../stores/invoke-request';
+import { FunctionSelect, functionChoice, NumberField, TextAreaField } from './fields';
 import { ResultPanel } from './ResultPanel';
 
 
@@ -28,9 +29,7 @@ function InvokeForm() {
   const [draft, setDraft] = useState<InvokeDraft>(EMPTY_DRAFT);
   const [files, setFiles] = useState<File[]>([]);
 
-  const refs = functions.map((f) => `${f.name}@${f.version}`);
-  // Follow the list until the user picks: the newest upload is the likeliest thing to run.
-  const selected = refs.includes(draft.functionRef) ? draft.functionRef : (refs[0] ?? '');
+  const { refs, selected } = functionChoice(functions, draft.functionRef);
   const edit = (patch: Partial<InvokeDraft>) => setDraft((d) => ({ ...d, ...patch }));
 
   const onSubmit = (e: FormEvent) => {
@@ -40,55 +39,25 @@ function InvokeForm() {
 
   return (
     <form className="invoke-form" onSubmit={onSubmit}>
-      <label className="field">
-        <span>Function</span>
-        <select data-testid="invoke-function" value={selected} onChange={(e) => edit({ functionRef: e.target.value })}>
-          {refs.length === 0 && <option value="">No functions uploaded</option>}
-          {refs.map((ref) => (
-            <option key={ref} value={ref}>
-              {ref}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>Standard input</span>
-        <textarea
-          data-testid="invoke-stdin"
-          className="mono"
-          rows={4}
-          value={draft.stdin}
-          onChange={(e) => edit({ stdin: e.target.value })}
-          spellCheck={false}
-        />
-      </label>
+      <FunctionSelect testId="invoke-function" refs={refs} value={selected} onChange={(functionRef) => edit({ functionRef })} />
+      <TextAreaField testId="invoke-stdin" label="Standard input" rows={4} value={draft.stdin} onChange={(stdin) => edit({ stdin })} />
       <div className="field-pair">
-        <label className="field">
-          <span>
-            Arguments <small>one per line</small>
-          </span>
-          <textarea
-            data-testid="invoke-args"
-            className="mono"
-            rows={3}
-            value={draft.argsText}
-            onChange={(e) => edit({ argsText: e.target.value })}
-            spellCheck={false}
-          />
-        </label>
-        <label className="field">
-          <span>
-            Environment <small>KEY=VALUE per line</small>
-          </span>
-          <textarea
-            data-testid="invoke-env"
-            className="mono"
-            rows={3}
-            value={draft.envText}
-            onChange={(e) => edit({ envText: e.target.value })}
-            spellCheck={false}
-          />
-        </label>
+        <TextAreaField
+          testId="invoke-args"
+          label="Arguments"
+          hint="one per line"
+          rows={3}
+          value={draft.argsText}
+          onChange={(argsText) => edit({ argsText })}
+        />
+        <TextAreaField
+          testId="invoke-env"
+          label="Environment"
+          hint="KEY=VALUE per line"
+          rows={3}
+          value={draft.envText}
+          onChange={(envText) => edit({ envText })}
+        />
       </div>
       <div className="field-pair">
         <label className="field">
@@ -97,56 +66,19 @@ function InvokeForm() {
           </span>
           <input data-testid="invoke-files" type="file" multiple onChange={(e) => setFiles(Array.from(e.target.files ?? []))} />
         </label>
-        <label className="field">
-          <span>
-            Replicas <small>verify on several nodes</small>
-          </span>
-          <input
-            data-testid="invoke-replicas"
-            inputMode="numeric"
-            value={draft.replicasText}
-            onChange={(e) => edit({ replicasText: e.target.value })}
-            placeholder="1"
-          />
-        </label>
+        <NumberField
+          testId="invoke-replicas"
+          label="Replicas"
+          hint="verify on several nodes"
+          placeholder="1"
+          value={draft.replicasText}
+          onChange={(replicasText) => edit({ replicasText })}
+        />
       </div>
       <div className="field-trio">
-        <label className="field">
-          <span>
-            Timeout <small>ms</small>
-          </span>
-          <input
-            data-testid="invoke-timeout"
-            inputMode="numeric"
-            value={draft.timeoutText}
-            onChange={(e) => edit({ timeoutText: e.target.value })}
-            placeholder="30000"
-          />
-        </label>
-        <label className="field">
-          <span>
-            Memory <small>MiB</small>
-          </span>
-          <input
-            data-testid="invoke-memory"
-            inputMode="numeric"
-            value={draft.memoryText}
-            onChange={(e) => edit({ memoryText: e.target.value })}
-            placeholder="256"
-          />
-        </label>
-        <label className="field">
-          <span>
-            Fuel <small>instructions</small>
-          </span>
-          <input
-            data-testid="invoke-fuel"
-            inputMode="numeric"
-            value={draft.fuelText}
-            onChange={(e) => edit({ fuelText: e.target.value })}
-            placeholder="unlimited"
-          />
-        </label>
+        <NumberField testId="invoke-timeout" label="Timeout" hint="ms" placeholder="30000" value={draft.timeoutText} onChange={(timeoutText) => edit({ timeoutText })} />
+        <NumberField testId="invoke-memory" label="Memory" hint="MiB" placeholder="256" value={draft.memoryText} onChange={(memoryText) => edit({ memoryText })} />
+        <NumberField testId="invoke-fuel" label="Fuel" hint="instructions" placeholder="unlimited" value={draft.fuelText} onChange={(fuelText) => edit({ fuelText })} />
       </div>
       {files.length > 0 && (
         <ul className="file-list mono">

@@ -4,6 +4,7 @@ import { tasksFromLines } from '@tabgrid/client';
 import { functionsStore, jobsStore } from '../app-stores';
 import { formatClock, formatDateTime } from '../format';
 import { EMPTY_JOB_DRAFT, type JobDraft } from '../stores/job-request';
+import { FunctionSelect, functionChoice, NumberField, TextAreaField } from './fields';
 import { JobProgress, JobStatusBadge, shortId } from './JobProgress';
 import { JobResults } from './JobResults';
 
@@ -47,9 +48,7 @@ function JobForm() {
   const submitJob = useStore(jobsStore, (s) => s.submitJob);
   const [draft, setDraft] = useState<JobDraft>(EMPTY_JOB_DRAFT);
 
-  const refs = functions.map((f) => `${f.name}@${f.version}`);
-  // Follow the list until the user picks, as the Invoke form does.
-  const selected = refs.includes(draft.functionRef) ? draft.functionRef : (refs[0] ?? '');
+  const { refs, selected } = functionChoice(functions, draft.functionRef);
   const edit = (patch: Partial<JobDraft>) => setDraft((d) => ({ ...d, ...patch }));
   const taskCount = tasksFromLines(draft.linesText).length;
 
@@ -60,66 +59,33 @@ function JobForm() {
 
   return (
     <form className="invoke-form" onSubmit={onSubmit}>
-      <label className="field">
-        <span>Function</span>
-        <select data-testid="job-submit-function" value={selected} onChange={(e) => edit({ functionRef: e.target.value })}>
-          {refs.length === 0 && <option value="">No functions uploaded</option>}
-          {refs.map((ref) => (
-            <option key={ref} value={ref}>
-              {ref}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>
-          Inputs <small>one task per line; the line is its stdin</small>
-        </span>
-        <textarea
-          data-testid="job-submit-lines"
-          className="mono"
-          rows={6}
-          value={draft.linesText}
-          onChange={(e) => edit({ linesText: e.target.value })}
-          spellCheck={false}
-        />
-      </label>
-      <label className="field">
-        <span>
-          Arguments <small>one per line, the same for every task</small>
-        </span>
-        <textarea
-          data-testid="job-submit-args"
-          className="mono"
-          rows={2}
-          value={draft.argsText}
-          onChange={(e) => edit({ argsText: e.target.value })}
-          spellCheck={false}
-        />
-      </label>
+      <FunctionSelect testId="job-submit-function" refs={refs} value={selected} onChange={(functionRef) => edit({ functionRef })} />
+      <TextAreaField
+        testId="job-submit-lines"
+        label="Inputs"
+        hint="one task per line; the line is its stdin"
+        rows={6}
+        value={draft.linesText}
+        onChange={(linesText) => edit({ linesText })}
+      />
+      <TextAreaField
+        testId="job-submit-args"
+        label="Arguments"
+        hint="one per line, the same for every task"
+        rows={2}
+        value={draft.argsText}
+        onChange={(argsText) => edit({ argsText })}
+      />
       <div className="field-pair">
-        <label className="field">
-          <span>Replicas</span>
-          <input
-            data-testid="job-submit-replicas"
-            inputMode="numeric"
-            value={draft.replicasText}
-            onChange={(e) => edit({ replicasText: e.target.value })}
-            placeholder="1"
-          />
-        </label>
-        <label className="field">
-          <span>
-            Timeout <small>ms per task</small>
-          </span>
-          <input
-            data-testid="job-submit-timeout"
-            inputMode="numeric"
-            value={draft.timeoutText}
-            onChange={(e) => edit({ timeoutText: e.target.value })}
-            placeholder="30000"
-          />
-        </label>
+        <NumberField testId="job-submit-replicas" label="Replicas" placeholder="1" value={draft.replicasText} onChange={(replicasText) => edit({ replicasText })} />
+        <NumberField
+          testId="job-submit-timeout"
+          label="Timeout"
+          hint="ms per task"
+          placeholder="30000"
+          value={draft.timeoutText}
+          onChange={(timeoutText) => edit({ timeoutText })}
+        />
       </div>
       <div className="actions">
         <button
