@@ -68,7 +68,7 @@ export class Dispatcher {
   /** An interactive task: settles within the queue timeout plus its own timeout. */
   run(request: TaskRequest, signal?: AbortSignal, id = this.options.newId()): Promise<InvokeResult> {
     return new Promise((resolve, reject) => {
-      const onAbort = () => this.cancel(id, 'the client went away');
+      const onAbort = () => this.cancel([id], 'the client went away');
       signal?.addEventListener('abort', onAbort, { once: true });
       this.submitMany([{ id, request }], () => ({
         settled: (result) => {
@@ -123,10 +123,12 @@ export class Dispatcher {
     this.pump();
   }
 
-  /** Stops a task wherever it is; its holder is told to drop it. */
-  cancel(id: string, reason: string): void {
-    const record = this.tasks.get(id);
-    if (record) this.finish(record, new TabgridError('cancelled', reason));
+  /** Stops tasks wherever they are; their holders are told to drop them. */
+  cancel(ids: readonly string[], reason: string): void {
+    for (const id of ids) {
+      const record = this.tasks.get(id);
+      if (record) this.finish(record, new TabgridError('cancelled', reason));
+    }
     this.pump();
   }
 

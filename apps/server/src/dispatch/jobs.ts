@@ -11,7 +11,7 @@ import {
 import type { FunctionStore } from '../store/function-store';
 import type { FinishedTask, JobRecord, JobStore } from '../store/job-store';
 import type { Dispatcher, Settlement } from './dispatcher';
-import { buildAssignment, type ServerLimits } from './task-builder';
+import { buildAssignment, type Assignment, type ServerLimits } from './task-builder';
 
 export interface JobServiceOptions {
   store: JobStore;
@@ -68,7 +68,8 @@ export class JobService {
   /** Accepts a batch job: validated and stored before this returns, then queued. */
   createJob(request: JobRequest): JobInfo {
     const { job, assignments } = this.prepare(request.function, request.tasks, request, false);
-    this.start(job, assignments.map((assignment, index) => ({ index, assignment })));
+    this.options.store.createJob(job, assignments);
+    this.resume(job, assignments.map((assignment, index) => ({ index, assignment })));
     return this.info(job.id)!;
   }
 
@@ -119,7 +120,8 @@ export class JobService {
     const active = this.active.get(id);
     if (active) {
       this.active.delete(id);
-      for (let index = 0; index < record.total; index++) this.options.dispatcher.cancel(taskId(id, index), 'the job was cancelled');
+      const ids = Array.from({ length: record.total }, (_, index) => taskId(id, index));
+      this.options.dispatcher.cancel(ids, 'the job was cancelled');
     }
     const info = this.info(id);
     if (info) this.options.onProgress(info);
@@ -131,13 +133,19 @@ export class JobService {
     const pending = this.options.store.unfinishedTasks();
     const jobs = this.options.store.unfinishedJobs();
     const now = new Date(this.options.now()).toISOString();
+    const pendingByJob = new Map<string, { index: number; assignment: Assignment }[]>();
+    for (const t of pending) {
+      const list = pendingByJob.get(t.jobId) ?? [];
+      if (list.length === 0) pendingByJob.set(t.jobId, list);
+      list.push({ index: t.index, assignment: t.assignment });
+    }
     let resumed = 0;
     for (const job of jobs) {
       if (job.interactive) {
         this.options.store.cancelJob(job.id, now);
         continue;
       }
-      const tasks = pending.filter((t) => t.jobId === job.id).map((t) => ({ index: t.index, assignment: t.assignment }));
+      const tasks = pendingByJob.get(job.id) ?? [];
       this.resume(job, tasks);
       resumed += tasks.length;
     }
@@ -181,15 +189,7 @@ export class JobService {
     return { job, assignments };
   }
 
-  private start(job: JobRecord, tasks: { index: number; assignment: ReturnType<typeof buildAssignment> }[]): void {
-    this.options.store.createJob(
-      job,
-      tasks.map((t) => t.assignment),
-    );
-    this.resume(job, tasks);
-  }
-
-  private resume(job: JobRecord, tasks: { index: number; assignment: ReturnType<typeof buildAssignment> }[]): void {
+  private resume(job: JobRecord, tasks: { index: number; assignment: Assignment }[]): void {
     const active: ActiveJob = { record: job, succeeded: job.succeeded, failed: job.failed, running: 0 };
     this.active.set(job.id, active);
     const indexOf = new Map(tasks.map((t) => [taskId(job.id, t.index), t.index]));
