@@ -101,7 +101,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/v1/nodes', async () => deps.hub.list());
 
   app.get('/v1/stats', developer, async () => ({
-    nodes: deps.hub.list().length,
+    nodes: deps.hub.size,
     pendingTasks: deps.dispatcher.pendingTasks,
     moduleDownloads: deps.stats.moduleDownloads(),
   }));

@@ -77,6 +77,10 @@ export class NodeHub {
     return true;
   }
 
+  get size(): number {
+    return this.sessions.size;
+  }
+
   get(nodeId: string): NodeSession | undefined {
     return this.sessions.get(nodeId);
   }
