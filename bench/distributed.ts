@@ -43,6 +43,8 @@ const CPU_TASKS = Number(process.env.TABGRID_BENCH_DIST_CPU_TASKS ?? 2_000);
 const TARGET_MS = 5;
 const WINDOW_MS = 2_000;
 const POLL_MS = 20;
+/** TABGRID_BENCH_DIST_SYSTEMS=agent,tab,churn,dask (the default: all) runs a subset while tuning. */
+const SYSTEMS = new Set((process.env.TABGRID_BENCH_DIST_SYSTEMS ?? 'agent,tab,churn,dask').split(',').map((s) => s.trim()));
 
 const now = () => performance.now();
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -110,7 +112,8 @@ export interface DistributedReport {
   tabgrid: SystemFigures[];
   dask: SystemFigures | null;
   daskNote: string | null;
-  churn: ChurnFigure;
+  /** Null when skipped with TABGRID_BENCH_DIST_SYSTEMS. */
+  churn: ChurnFigure | null;
   primesN: number;
   /** With TABGRID_BENCH_PROFILE=1: a second, profiled 20k no-op job on a node agent. */
   profile: { wallS: number; tasksPerS: number; profiles: ProfileSummary[] } | null;
@@ -493,6 +496,24 @@ async function profileThroughput(serverUrl: string, client: TabgridClient): Prom
 
 // ---------------------------------------------------------------- the section
 
+async function measureTab(serverUrl: string, client: TabgridClient, primesN: number): Promise<SystemFigures> {
+  const executablePath = chromiumExecutable();
+  const browser = await chromium.launch({ ...(executablePath === undefined ? {} : { executablePath }), args: CHROMIUM_ARGS });
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${serverUrl}/contribute?autostart=1`);
+    await page.getByTestId('volunteer-phase').filter({ hasText: 'connected' }).waitFor({ timeout: 30_000 });
+    const transport = (await page.getByTestId('volunteer-transport').textContent())?.trim() ?? '?';
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const tabNode = (await client.listNodes()).find((n) => n.state !== 'offline' && n.userAgent?.includes('Chrom'));
+    if (tabNode === undefined) throw new Error('the tab did not register');
+    await waitForNodes(client, [tabNode.id]);
+    return await measureSystem(`Tabgrid (Chromium tab, ${cores} workers)`, transport, client, primesN);
+  } finally {
+    await browser.close();
+  }
+}
+
 export async function benchDistributed(): Promise<DistributedReport> {
   const loadStart = os.loadavg().map((x) => round(x));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tabgrid-bench-dist-'));
@@ -502,7 +523,7 @@ export async function benchDistributed(): Promise<DistributedReport> {
     webDir,
   });
   const tabgrid: SystemFigures[] = [];
-  let churn: ChurnFigure;
+  let churn: ChurnFigure | null;
   let primesN: number;
   let profile: DistributedReport['profile'] = null;
   try {
@@ -511,7 +532,7 @@ export async function benchDistributed(): Promise<DistributedReport> {
       await client.uploadFunction(name, '1', new Uint8Array(fs.readFileSync(path.join(ROOT, `public/functions/${name}.wasm`))));
     }
 
-    // (a) one headless agent process with 2 slots.
+    // (a) one headless agent process with 2 slots; it also calibrates the ~5 ms task.
     const agent = await startAgent(server.url, 2);
     let expectedStdout: string;
     try {
@@ -519,8 +540,8 @@ export async function benchDistributed(): Promise<DistributedReport> {
       primesN = await calibratePrimes(client);
       expectedStdout = (await singleTaskMs(client, primesN, 1)).stdout;
       console.log(`  primes N = ${primesN} (~${TARGET_MS} ms in a warm Node worker)`);
-      tabgrid.push(await measureSystem('Tabgrid (node agent, 2 slots)', agent.transport, client, primesN));
-      if (process.env.TABGRID_BENCH_PROFILE === '1') {
+      if (SYSTEMS.has('agent')) tabgrid.push(await measureSystem('Tabgrid (node agent, 2 slots)', agent.transport, client, primesN));
+      if (SYSTEMS.has('agent') && process.env.TABGRID_BENCH_PROFILE === '1') {
         console.log('  profiling the orchestrator during a second 20k no-op job…');
         await agent.stop();
         profile = await profileThroughput(server.url, client);
@@ -530,25 +551,15 @@ export async function benchDistributed(): Promise<DistributedReport> {
     }
 
     // (b) one Chromium tab: its pool has navigator.hardwareConcurrency workers.
-    const executablePath = chromiumExecutable();
-    const browser = await chromium.launch({ ...(executablePath === undefined ? {} : { executablePath }), args: CHROMIUM_ARGS });
-    try {
-      const page = await (await browser.newContext()).newPage();
-      await page.goto(`${server.url}/contribute?autostart=1`);
-      await page.getByTestId('volunteer-phase').filter({ hasText: 'connected' }).waitFor({ timeout: 30_000 });
-      const transport = (await page.getByTestId('volunteer-transport').textContent())?.trim() ?? '?';
-      const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-      const tabNode = (await client.listNodes()).find((n) => n.state !== 'offline' && n.userAgent?.includes('Chrom'));
-      if (tabNode === undefined) throw new Error('the tab did not register');
-      await waitForNodes(client, [tabNode.id]);
-      tabgrid.push(await measureSystem(`Tabgrid (Chromium tab, ${cores} workers)`, transport, client, primesN));
-    } finally {
-      await browser.close();
-    }
+    if (SYSTEMS.has('tab')) tabgrid.push(await measureTab(server.url, client, primesN));
 
-    console.log('  churn: 4 agents × 1 slot, 2 stopped mid-job…');
-    const estPerS = CPU_TASKS / tabgrid[0]!.efficiency.wallS;
-    churn = await measureChurn(server.url, client, primesN, expectedStdout, estPerS);
+    churn = null;
+    if (SYSTEMS.has('churn')) {
+      console.log('  churn: 4 agents × 1 slot, 2 stopped mid-job…');
+      // Without the efficiency run, assume the cores are fully used by ~5 ms tasks.
+      const estPerS = tabgrid[0] === undefined ? (Math.min(2, os.cpus().length) * 1000) / TARGET_MS : CPU_TASKS / tabgrid[0].efficiency.wallS;
+      churn = await measureChurn(server.url, client, primesN, expectedStdout, estPerS);
+    }
   } finally {
     await server.stop();
     server = null;
@@ -557,8 +568,10 @@ export async function benchDistributed(): Promise<DistributedReport> {
 
   let dask: SystemFigures | null = null;
   let daskNote: string | null = null;
-  const python = findDaskPython();
-  if (python === null) {
+  const python = SYSTEMS.has('dask') ? findDaskPython() : null;
+  if (!SYSTEMS.has('dask')) {
+    daskNote = 'Dask skipped (TABGRID_BENCH_DIST_SYSTEMS)';
+  } else if (python === null) {
     daskNote = 'Dask is not installed (python3 -c "import distributed" fails; scripts/bench.mjs installs python3-distributed with apt-get as root) — Tabgrid only';
   } else {
     console.log(`  Dask (${python})…`);
@@ -574,6 +587,7 @@ export async function benchDistributed(): Promise<DistributedReport> {
 
 /** One table per figure: Tabgrid (node agent), Tabgrid (browser tab), Dask, and Tabgrid/Dask. */
 export function distributedTables(report: DistributedReport): Record<string, Record<string, unknown>[]> {
+  const churn = report.churn;
   const rows = [...report.tabgrid, ...(report.dask ? [report.dask] : [])];
   const dask = report.dask;
   const ratio = (a: number, b: number | undefined) => (b === undefined || b === 0 ? '–' : `${round(a / b, 2)}×`);
@@ -607,18 +621,18 @@ export function distributedTables(report: DistributedReport): Record<string, Rec
       efficiency: `${round(r.efficiency.efficiency * 100, 1)} %`,
       'vs Dask': ratio(r.efficiency.efficiency, dask?.efficiency.efficiency),
     })),
-    churn: [
+    churn: churn === null ? [] : [
       {
         system: 'Tabgrid (4 node agents × 1 slot, 2 stopped)',
-        tasks: report.churn.tasks,
-        'before /s': report.churn.beforePerS,
-        'dip /s (first 1 s)': report.churn.dipPerS,
-        'after /s (3–5 s)': report.churn.afterPerS,
-        'survivors share': report.churn.survivorsShare,
-        'of survivors capacity': `${round(report.churn.ofSurvivorsCapacity * 100, 1)} %`,
-        '≥90 % after s': report.churn.recoveredAfterS ?? 'never',
-        lost: report.churn.lost,
-        wrong: report.churn.wrong,
+        tasks: churn.tasks,
+        'before /s': churn.beforePerS,
+        'dip /s (first 1 s)': churn.dipPerS,
+        'after /s (3–5 s)': churn.afterPerS,
+        'survivors share': churn.survivorsShare,
+        'of survivors capacity': `${round(churn.ofSurvivorsCapacity * 100, 1)} %`,
+        '≥90 % after s': churn.recoveredAfterS ?? 'never',
+        lost: churn.lost,
+        wrong: churn.wrong,
       },
     ],
   };
