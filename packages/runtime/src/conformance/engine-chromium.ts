@@ -27,6 +27,8 @@ export interface ChromiumEngine extends ConformanceEngine {
   runTask(module: ModuleRef, task: TaskSpec): Promise<TaskOutcome>;
   /** Wall time of `times` back-to-back runs of one task, measured inside the page. */
   timeTask(module: ModuleRef, task: TaskSpec, times: number): Promise<number[]>;
+  /** Wall time of `times` runs of one task submitted at once to the page's 2-worker pool, measured inside the page. */
+  timeBurst(module: ModuleRef, task: TaskSpec, times: number): Promise<number>;
 }
 
 export async function chromiumEngine(options: ChromiumOptions): Promise<ChromiumEngine> {
@@ -52,6 +54,8 @@ export async function chromiumEngine(options: ChromiumOptions): Promise<Chromium
     runTask,
     timeTask: (module, task, times) =>
       page.evaluate(([text, n]) => window.tabgridTime(text, n), [toJson({ module, task }), times] as const),
+    timeBurst: (module, task, times) =>
+      page.evaluate(([text, n]) => window.tabgridBurst(text, n), [toJson({ module, task }), times] as const),
     run: async (test) => resultOf(await runTask(moduleOf(test), taskOf(test))),
     async close() {
       await browser.close();
