@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { LIMITS } from '@tabgrid/protocol';
+import type { PipelineDepthOptions } from './dispatch/pipeline-depth';
 
 export interface ServerConfig {
   port: number;
@@ -17,10 +18,11 @@ export interface ServerConfig {
   queueTimeoutMs: number;
   maxModuleBytes: number;
   /**
-   * Tasks leased to a node per worker it has: above 1, a node always has the next task at hand
-   * when one finishes, instead of waiting a round trip (short tasks are otherwise latency-bound).
+   * Tasks leased to a node per worker it has. At least `minDepth` (above 1, a node has the next
+   * task at hand when one finishes); short tasks deeper, up to `maxDepth`, so that about `queueMs`
+   * of work waits per worker and one message carries many tasks.
    */
-  nodePipeline: number;
+  pipeline: PipelineDepthOptions;
   /** Tasks waiting across all jobs; a job that would exceed it is refused with 429. */
   maxQueuedTasks: number;
   /** Ceilings for per-function defaults and per-invoke limits. */
@@ -48,6 +50,12 @@ function iceServersFromEnv(raw: string | undefined): { urls: string | string[] }
   });
 }
 
+function pipelineFromEnv(env: NodeJS.ProcessEnv): PipelineDepthOptions {
+  const minDepth = Math.max(1, intFromEnv(env, 'TABGRID_NODE_PIPELINE', 2));
+  const maxDepth = Math.min(LIMITS.maxBatch, Math.max(minDepth, intFromEnv(env, 'TABGRID_NODE_PIPELINE_MAX', 32)));
+  return { minDepth, maxDepth, queueMs: intFromEnv(env, 'TABGRID_NODE_QUEUE_MS', 20) };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = process.cwd()): ServerConfig {
   return {
     port: intFromEnv(env, 'PORT', 8080),
@@ -61,7 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = proc
     queueTimeoutMs: intFromEnv(env, 'TABGRID_QUEUE_TIMEOUT_MS', 60_000),
     maxModuleBytes: intFromEnv(env, 'TABGRID_MAX_MODULE_BYTES', 32 * 1024 * 1024),
     maxQueuedTasks: intFromEnv(env, 'TABGRID_MAX_QUEUED_TASKS', 1_000_000),
-    nodePipeline: Math.max(1, intFromEnv(env, 'TABGRID_NODE_PIPELINE', 2)),
+    pipeline: pipelineFromEnv(env),
     limits: {
       maxTimeoutMs: intFromEnv(env, 'TABGRID_MAX_TIMEOUT_MS', LIMITS.maxTimeoutMs),
       maxMemoryMb: intFromEnv(env, 'TABGRID_MAX_MEMORY_MB', 1024),

@@ -54,7 +54,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       onJoin: (s) => {
         dispatcher.nodeJoined({
           id: s.id,
-          slots: s.capabilities.cores * config.nodePipeline,
+          workers: s.capabilities.cores,
           region: s.capabilities.region,
           memoryMb: s.capabilities.memoryMb,
           features: s.capabilities.features,
@@ -65,7 +65,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         dispatcher.nodeLeft(nodeId);
         events.nodeChanged(nodeId, 'left');
       },
-      onResult: (nodeId, unitId, outcome) => dispatcher.result(nodeId, unitId, outcome),
+      onResults: (nodeId, results) =>
+        dispatcher.results(nodeId, results.map(({ taskId, outcome }) => ({ attemptId: taskId, outcome }))),
       onRejected: (nodeId, unitId) => dispatcher.rejected(nodeId, unitId),
     },
   });
@@ -76,6 +77,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     queueTimeoutMs: config.queueTimeoutMs,
     leaseGraceMs: LEASE_GRACE_MS,
     newId,
+    pipeline: config.pipeline,
   });
   const jobs = new JobService({
     store: createSqliteJobStore(db),

@@ -62,6 +62,12 @@ export class NodeIndex {
     this.list(node);
   }
 
+  setSlots(node: NodeState, slots: number): void {
+    this.totalSlots += slots - node.slots;
+    node.slots = slots;
+    this.updateFree(node);
+  }
+
   remove(node: NodeState): void {
     this.unlist(node);
     node.online = false;

@@ -27,6 +27,46 @@ describe('Scheduler', () => {
     expect(s.place()).toHaveLength(1);
   });
 
+  it('resizes a node: more slots take more units at once, fewer let it drain first', () => {
+    const s = new Scheduler({ now: fakeClock().now });
+    s.addNode({ id: 'a', slots: 1, region: 'eu' });
+    s.submit(['t1', 't2', 't3', 't4'].map((t) => unit(t)));
+    expect(s.place()).toHaveLength(1);
+    s.setNodeSlots('a', 3);
+    expect(s.stats().slots).toBe(3);
+    const more = s.place();
+    expect(more).toHaveLength(2);
+    s.setNodeSlots('a', 1);
+    s.complete(more[0]!.unitId);
+    expect(s.place()).toEqual([]);
+    s.complete(more[1]!.unitId);
+    s.complete('t1.0');
+    expect(s.place()).toHaveLength(1);
+  });
+
+  it('lists the module digests of queued units, and forgets a digest once nothing of it waits', () => {
+    const clock = fakeClock();
+    const s = new Scheduler({ now: clock.now, retryBackoffMs: 100 });
+    const withModule = (taskId: string, digest: string): WorkUnit => ({ ...unit(taskId), moduleDigest: digest });
+    s.submit([withModule('t1', 'sha256:a'), withModule('t2', 'sha256:b'), unit('t3')]);
+    expect([...s.queuedDigests()].sort()).toEqual(['sha256:a', 'sha256:b']);
+    s.cancel('t2.0');
+    expect([...s.queuedDigests()]).toEqual(['sha256:a']);
+    s.addNode({ id: 'n', slots: 2, region: 'eu' });
+    s.place();
+    expect([...s.queuedDigests()]).toEqual([]);
+    s.removeNode('n');
+    s.addNode({ id: 'm', slots: 2, region: 'eu' });
+    clock.advance(100);
+    s.place();
+    expect([...s.queuedDigests()]).toEqual([]);
+    s.removeNode('m');
+    expect([...s.queuedDigests()]).toEqual([]);
+    clock.advance(1_000);
+    s.place(); // no node: the retried unit is back in the queue
+    expect([...s.queuedDigests()]).toEqual(['sha256:a']);
+  });
+
   it('puts replicas of one task on distinct nodes, and waits for a second node', () => {
     const s = new Scheduler({ now: fakeClock().now });
     s.addNode({ id: 'a', slots: 4, region: 'eu' });

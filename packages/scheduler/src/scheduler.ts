@@ -56,6 +56,8 @@ export class Scheduler {
   private readonly straggler: { enabled: boolean; tailFraction: number; factor: number; minRunningMs: number; minSamples: number };
   private seq = 0;
   private queuedTotal = 0;
+  /** Queued units per module digest, so the caller can size node pipelines to what waits. */
+  private readonly queuedModules = new Map<string, number>();
   private backingOff = 0;
   private speculativeLive = 0;
   private nextStragglerAt = Infinity;
@@ -90,6 +92,12 @@ export class Scheduler {
     this.ranking.touch(rank);
     rank.online(this.now());
     this.nodes.add(spec, rank);
+  }
+
+  /** A node's capacity changes (its pipeline deepens or shrinks); running units stay where they are. */
+  setNodeSlots(nodeId: string, slots: number): void {
+    const node = this.nodes.get(nodeId);
+    if (node) this.nodes.setSlots(node, slots);
   }
 
   hasNode(nodeId: string): boolean {
@@ -186,8 +194,7 @@ export class Scheduler {
       this.quarantine.delete(unit.unitId);
       this.units.set(unit.unitId, state);
       state.cls.queue.pushBack(state);
-      state.cls.queuedCount++;
-      this.queuedTotal++;
+      this.countQueued(state, 1);
       if (job) {
         job.units.add(state);
         job.total++;
@@ -326,6 +333,11 @@ export class Scheduler {
     for (const state of this.backoff) if (state.status === 'backoff') waiting.push(state);
     waiting.sort((a, b) => a.seq - b.seq);
     return waiting.map((state) => ({ unitId: state.unit.unitId, taskId: state.unit.taskId, reason: this.reasonFor(state) }));
+  }
+
+  /** Module digests of the units waiting in the queue (units without a digest are not listed). */
+  queuedDigests(): IterableIterator<string> {
+    return this.queuedModules.keys();
   }
 
   /** Why one unit waits; undefined if it is running, done or unknown. O(1). */
@@ -505,9 +517,18 @@ export class Scheduler {
 
   /** Bookkeeping for a queued unit leaving the queue to run. */
   private dequeued(state: UnitState): void {
-    state.cls.queuedCount--;
-    this.queuedTotal--;
+    this.countQueued(state, -1);
     if (state.job) state.job.queued--;
+  }
+
+  private countQueued(state: UnitState, delta: 1 | -1): void {
+    state.cls.queuedCount += delta;
+    this.queuedTotal += delta;
+    const digest = state.unit.moduleDigest;
+    if (digest === undefined) return;
+    const count = (this.queuedModules.get(digest) ?? 0) + delta;
+    if (count > 0) this.queuedModules.set(digest, count);
+    else this.queuedModules.delete(digest);
   }
 
   private release(attempt: Attempt): void {
@@ -582,8 +603,7 @@ export class Scheduler {
     state.status = 'queued';
     state.blocked = false;
     state.cls.queue.pushFront(state);
-    state.cls.queuedCount++;
-    this.queuedTotal++;
+    this.countQueued(state, 1);
   }
 
   private releaseBackoffs(now: number): void {

@@ -17,12 +17,12 @@ const assignment: Assignment = {
   seed: 's',
 };
 
-function outcome(stdout: string): TaskOutcomeWire {
+function outcome(stdout: string, durationMs = 1): TaskOutcomeWire {
   const text = bytesToBase64(new TextEncoder().encode(stdout));
-  return { status: 'ok', exitCode: 0, stdout: text, stderr: '', truncated: false, durationMs: 1, fuelUsed: 0, files: {} };
+  return { status: 'ok', exitCode: 0, stdout: text, stderr: '', truncated: false, durationMs, fuelUsed: 0, files: {} };
 }
 
-function setup() {
+function setup(pipeline?: { minDepth: number; maxDepth: number; queueMs: number }) {
   let now = 0;
   const scheduler = new Scheduler({ now: () => now, stragglers: { tailFraction: 0.2, factor: 3, minRunningMs: 500, minSamples: 5 } });
   const sent: { nodeId: string; message: ServerToNode }[] = [];
@@ -34,6 +34,7 @@ function setup() {
     queueTimeoutMs: 1_000,
     leaseGraceMs: 1_000,
     newId: () => `t${++ids}`,
+    ...(pipeline === undefined ? {} : { pipeline }),
   });
   const assigned = () =>
     sent.flatMap(({ nodeId, message }) => (message.type === 'assign' ? message.tasks.map((t) => ({ nodeId, id: t.taskId })) : []));
@@ -43,7 +44,7 @@ function setup() {
 describe('Dispatcher', () => {
   it('gives a straggling job task a speculative copy; the first result wins and the other copy is withdrawn', () => {
     const { dispatcher, sent, assigned, advance } = setup();
-    for (let i = 0; i < 12; i++) dispatcher.nodeJoined({ id: `n${i}`, slots: 1, region: 'eu' });
+    for (let i = 0; i < 12; i++) dispatcher.nodeJoined({ id: `n${i}`, workers: 1, region: 'eu' });
     const settled = new Map<string, Settlement[]>();
     const tasks = Array.from({ length: 10 }, (_, i) => ({ id: `job_${i}`, request: { assignment, replicas: 1, region: undefined } }));
     dispatcher.submitMany(tasks, (id) => ({ settled: (r) => settled.set(id, [...(settled.get(id) ?? []), r]) }), undefined, 'job');
@@ -66,6 +67,24 @@ describe('Dispatcher', () => {
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ stdout: 'from the copy', nodes: [copy!.nodeId] });
     expect(dispatcher.pendingTasks).toBe(0);
+  });
+
+  it('leases short tasks deeply once their run time is known, refilling a node once per results message', () => {
+    const { dispatcher, sent, assigned } = setup({ minDepth: 2, maxDepth: 16, queueMs: 8 });
+    dispatcher.nodeJoined({ id: 'n', workers: 2, region: 'eu' });
+    const settled: string[] = [];
+    const tasks = Array.from({ length: 100 }, (_, i) => ({ id: `job_${i}`, request: { assignment, replicas: 1, region: undefined } }));
+    dispatcher.submitMany(tasks, (id) => ({ settled: () => settled.push(id) }), undefined, 'job');
+    // The module's run time is unknown: 2 per worker.
+    expect(assigned()).toHaveLength(4);
+
+    const messagesBefore = sent.length;
+    dispatcher.results('n', assigned().map((a) => ({ attemptId: a.id, outcome: outcome('x', 0.5) })));
+    // 0.5 ms tasks, 8 ms of queue per worker: 16 per worker, sent in one assign.
+    expect(sent.length).toBe(messagesBefore + 1);
+    const refill = sent.at(-1)!.message;
+    expect(refill.type === 'assign' ? refill.tasks.length : 0).toBe(32);
+    expect(settled).toHaveLength(4);
   });
 
   it('fails an interactive task that no node takes in time, saying why', async () => {

@@ -7,6 +7,7 @@ import {
   type TaskOutcomeWire,
 } from '@tabgrid/protocol';
 import type { NodeFailureOutcome, NodeSpec, Scheduler } from '@tabgrid/scheduler';
+import { PipelineDepth, type PipelineDepthOptions } from './pipeline-depth';
 import type { Assignment } from './task-builder';
 import { decide, isDecided, type ReplicaOutcome } from './verify';
 
@@ -25,6 +26,17 @@ export interface DispatcherOptions {
   /** Added to a task's own timeout to form its lease: transfer time and slack. */
   leaseGraceMs: number;
   newId: () => string;
+  /** Tasks leased per node worker; by default always 2. */
+  pipeline?: PipelineDepthOptions;
+}
+
+/** A node as the dispatcher learns of it: its slot count follows the pipeline depth. */
+export type NodeJoin = Omit<NodeSpec, 'slots'> & { workers: number };
+
+export interface ReportedResult {
+  /** A unit id, or a speculative copy's id when a straggler was duplicated. */
+  attemptId: string;
+  outcome: TaskOutcomeWire;
 }
 
 export type Settlement = InvokeResult | TabgridError;
@@ -57,9 +69,13 @@ export class Dispatcher {
   private readonly taskOfUnit = new Map<string, string>();
   /** Interactive tasks, the only ones with a queue deadline. */
   private readonly deadlines = new Set<TaskRecord>();
+  private readonly workersOf = new Map<string, number>();
+  private readonly depth: PipelineDepth;
   private pumping = false;
 
-  constructor(private readonly options: DispatcherOptions) {}
+  constructor(private readonly options: DispatcherOptions) {
+    this.depth = new PipelineDepth(options.pipeline ?? { minDepth: 2, maxDepth: 2, queueMs: 0 });
+  }
 
   get pendingTasks(): number {
     return this.tasks.size;
@@ -132,32 +148,43 @@ export class Dispatcher {
     this.pump();
   }
 
-  nodeJoined(spec: NodeSpec): void {
-    this.options.scheduler.addNode(spec);
+  nodeJoined({ workers, ...spec }: NodeJoin): void {
+    this.workersOf.set(spec.id, workers);
+    this.options.scheduler.addNode({ ...spec, slots: workers * this.depth.current });
     this.pump();
   }
 
   nodeLeft(nodeId: string): void {
+    this.workersOf.delete(nodeId);
     this.handleFailures(this.options.scheduler.removeNode(nodeId));
     this.pump();
   }
 
-  /** `attemptId` is a unit id, or a speculative copy's id when a straggler was duplicated. */
   result(nodeId: string, attemptId: string, outcome: TaskOutcomeWire): void {
+    this.results(nodeId, [{ attemptId, outcome }]);
+  }
+
+  /** One message's results: all recorded, then the freed slots refilled in one assign. */
+  results(nodeId: string, results: readonly ReportedResult[]): void {
+    for (const { attemptId, outcome } of results) this.record(nodeId, attemptId, outcome);
+    this.pump();
+  }
+
+  private record(nodeId: string, attemptId: string, outcome: TaskOutcomeWire): void {
     if (this.options.scheduler.leaseOf(attemptId)?.nodeId !== nodeId) return; // late or foreign: ignore
     const done = this.options.scheduler.completeUnit(attemptId);
     if (!done) return;
     // First valid result wins; the unit's other copies are withdrawn from their nodes.
     for (const other of done.cancel) this.withdraw(other.nodeId, other.unitId);
     const record = this.recordOf(done.unitId);
-    if (record) {
-      record.inFlight -= 1 + done.cancel.length;
-      // Having run it, the node holds the module: later tasks of this function prefer it.
-      this.options.scheduler.addNodeModule(nodeId, record.request.assignment.moduleDigest);
-      record.results.push({ nodeId, outcome });
-      if (isDecided(record.request.replicas, record.results)) this.finish(record, this.verdict(record));
-    }
-    this.pump();
+    if (!record) return;
+    record.inFlight -= 1 + done.cancel.length;
+    const digest = record.request.assignment.moduleDigest;
+    // Having run it, the node holds the module: later tasks of this function prefer it.
+    this.options.scheduler.addNodeModule(nodeId, digest);
+    this.depth.observe(digest, outcome.durationMs);
+    record.results.push({ nodeId, outcome });
+    if (isDecided(record.request.replicas, record.results)) this.finish(record, this.verdict(record));
   }
 
   rejected(nodeId: string, attemptId: string): void {
@@ -195,6 +222,7 @@ export class Dispatcher {
     if (this.pumping) return;
     this.pumping = true;
     try {
+      this.resizeNodes();
       // One assign message per node per pass: a node with several free slots gets them in one go.
       const byNode = new Map<string, { unitId: string; record: TaskRecord }[]>();
       for (const placed of this.options.scheduler.place()) {
@@ -211,6 +239,12 @@ export class Dispatcher {
     } finally {
       this.pumping = false;
     }
+  }
+
+  private resizeNodes(): void {
+    const depth = this.depth.update(this.options.scheduler.queuedDigests());
+    if (depth === undefined) return;
+    for (const [nodeId, workers] of this.workersOf) this.options.scheduler.setNodeSlots(nodeId, workers * depth);
   }
 
   private withdraw(nodeId: string, attemptId: string): void {

@@ -24,7 +24,8 @@ export interface NodeSession {
 export interface NodeHubEvents {
   onJoin(session: NodeSession): void;
   onLeave(nodeId: string, reason: string): void;
-  onResult(nodeId: string, unitId: string, outcome: TaskOutcomeWire): void;
+  /** One message's results, in the order the node sent them (`taskId` is the attempt id it was told). */
+  onResults(nodeId: string, results: readonly { taskId: string; outcome: TaskOutcomeWire }[]): void;
   onRejected(nodeId: string, unitId: string, reason: string): void;
 }
 
@@ -173,10 +174,8 @@ export class NodeHub {
       case 'heartbeat':
         return;
       case 'results':
-        for (const { taskId, outcome } of message.results) {
-          session.completed++;
-          this.options.events.onResult(session.id, taskId, outcome);
-        }
+        session.completed += message.results.length;
+        this.options.events.onResults(session.id, message.results);
         return;
       case 'task_rejected':
         session.failed++;
