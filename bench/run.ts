@@ -5,6 +5,7 @@ import path from 'node:path';
 import { benchDistributed, distributedTables } from './distributed';
 import { benchInvokeLatency } from './invoke-latency';
 import { benchRuntime } from './runtime-speed';
+import { benchSimulation } from './simulation';
 import { benchWorkerNoop } from './worker-noop';
 
 const RESULTS = path.resolve(import.meta.dirname, 'results');
@@ -18,7 +19,7 @@ function save(name: string, rows: unknown): void {
   console.log(`  → ${path.relative(process.cwd(), file)}`);
 }
 
-// TABGRID_BENCH_ONLY=invoke-latency | worker-noop | runtime | distributed runs one section.
+// TABGRID_BENCH_ONLY=invoke-latency | worker-noop | runtime | simulation | distributed runs one section.
 const only = process.env.TABGRID_BENCH_ONLY;
 
 if (only === undefined || only === 'invoke-latency') {
@@ -43,6 +44,13 @@ if (only === undefined || only === 'runtime') {
   console.table(rows);
   for (const note of notes) console.log(`  note: ${note}`);
   save('runtime', rows);
+}
+
+if (only === undefined || only === 'simulation') {
+  console.log('\nScheduler simulation: the real scheduler, a simulated network with churn (seed 1; invariants checked as it runs)');
+  const rows = benchSimulation();
+  console.table(rows);
+  save('simulation', rows);
 }
 
 if (only === undefined || only === 'distributed') {
