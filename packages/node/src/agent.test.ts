@@ -104,6 +104,14 @@ describe('AgentSession', () => {
     expect(s.pool.runs[0]?.task.files['a.txt']).toEqual(new TextEncoder().encode('x'));
   });
 
+  it('under load sends results in batches, each once as many are done as still run', async () => {
+    const s = await setup();
+    s.session.handle({ type: 'assign', tasks: Array.from({ length: 8 }, (_, i) => s.task(`t${i}`)) });
+    const batches = () => s.link.sent.flatMap((m) => (m.type === 'results' ? [m.results.map((r) => r.taskId)] : []));
+    await until(() => batches().flat().length === 8);
+    expect(batches()).toEqual([['t0', 't1', 't2', 't3'], ['t4', 't5'], ['t6'], ['t7']]);
+  });
+
   it('downloads a module once and reuses it', async () => {
     const s = await setup();
     const resultCount = () => s.link.sent.flatMap((m) => (m.type === 'results' ? m.results : [])).length;

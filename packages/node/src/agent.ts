@@ -20,8 +20,8 @@ export interface AgentTimers {
   now(): number;
 }
 
-/** A busy node holds finished results this long to send them together. */
-const RESULT_BATCH_MS = 2;
+/** A busy node holds finished results at most this long to send them together. */
+const RESULT_BATCH_MS = 5;
 const RESULT_BATCH_MAX = 256;
 
 export type AgentEvent =
@@ -157,11 +157,13 @@ export class AgentSession {
 
   /**
    * An idle node answers at once (latency); a busy one batches results for a moment, so under
-   * load one message carries many (throughput).
+   * load one message carries many (throughput). Once as many are done as still run, they go at
+   * once: the orchestrator refills the freed half of the lease before the node runs dry.
    */
   private queueResult(result: TaskResult): void {
     this.pendingResults.push(result);
-    if (this.running.size === 0 || this.pendingResults.length >= RESULT_BATCH_MAX) {
+    const pending = this.pendingResults.length;
+    if (pending >= this.running.size || pending >= RESULT_BATCH_MAX) {
       this.flushResults();
     } else if (this.resultTimer === undefined) {
       this.resultTimer = this.deps.timers.setTimeout(() => this.flushResults(), RESULT_BATCH_MS);
