@@ -3,6 +3,7 @@ import { CappedSink } from './capped-sink';
 import { buildDefaultRoot, collectFiles, nodeToTree, preopen, treeToNode } from './guest-fs';
 import { planGuestFiles } from './guest-path';
 import { DEFAULT_FUEL, DEFAULT_MEMORY_LIMIT_PAGES, MAX_MEMORY_PAGES } from './limits';
+import { MemoryPool, PAGE_BYTES } from './memory-pool';
 import { MEMORY_IMPORT, type MemoryLimits } from './module-imports';
 import { describeThrown, failedOutcome } from './outcome';
 import type { GuestDir, TaskOutcome, TaskSpec } from './types';
@@ -25,24 +26,56 @@ export interface ExecuteCaps {
 }
 
 export const FUEL_EXPORT = '__tabgrid_fuel';
-const PAGE_BYTES = 65536;
 
 interface CommandExports {
   memory: WebAssembly.Memory;
   _start: () => unknown;
 }
 
+/** What a worker builds once and lends to each task in turn. */
+export interface Scaffold {
+  wasi: GuestWasi;
+  memories: MemoryPool;
+}
+
+export function createScaffold(): Scaffold {
+  return { wasi: new GuestWasi(), memories: new MemoryPool() };
+}
+
 /**
  * Runs one WASI command to completion on the current thread. Never throws: every failure,
- * guest or host, becomes an outcome.
+ * guest or host, becomes an outcome. Borrows the scaffold for the run and hands it back clean.
  */
-export async function executeModule(prepared: PreparedModule, task: TaskSpec, caps: ExecuteCaps): Promise<TaskOutcome> {
+export async function executeModule(scaffold: Scaffold, prepared: PreparedModule, task: TaskSpec, caps: ExecuteCaps): Promise<TaskOutcome> {
+  const held: { lease: MemoryLease | null } = { lease: null };
+  try {
+    return await runCommand(scaffold, prepared, task, caps, held);
+  } finally {
+    scaffold.wasi.end();
+    if (held.lease !== null) scaffold.memories.give(held.lease.memory, held.lease.initial, held.lease.maximum);
+  }
+}
+
+interface MemoryLease {
+  memory: WebAssembly.Memory;
+  initial: number;
+  maximum: number;
+}
+
+async function runCommand(
+  scaffold: Scaffold,
+  prepared: PreparedModule,
+  task: TaskSpec,
+  caps: ExecuteCaps,
+  held: { lease: MemoryLease | null },
+): Promise<TaskOutcome> {
   const started = performance.now();
   const elapsed = (): number => performance.now() - started;
   const stdout = new CappedSink(caps.stdioCapBytes);
   const stderr = new CappedSink(caps.stdioCapBytes);
   const budget = BigInt(task.fuel ?? DEFAULT_FUEL);
   const memoryLimit = task.memoryLimitPages ?? DEFAULT_MEMORY_LIMIT_PAGES;
+  const { wasi } = scaffold;
 
   let fuel: WebAssembly.Global | null = null;
   const fuelUsed = (): bigint => {
@@ -54,7 +87,6 @@ export async function executeModule(prepared: PreparedModule, task: TaskSpec, ca
   let nextIno = 1n;
   const ctx: FsContext = { now: () => clock.realtime(), nextIno: () => nextIno++ };
 
-  let wasi: GuestWasi;
   let instance: WebAssembly.Instance;
   let root: DirFd | null = null;
   let preopens: Array<[string, DirFd]> = [];
@@ -74,8 +106,11 @@ export async function executeModule(prepared: PreparedModule, task: TaskSpec, ca
       ...(root === null ? preopens.map(([, fd]) => fd) : [root]),
     ];
     const env = Object.entries(task.env).map(([key, value]) => `${key}=${value}`);
-    const random = await SeededRandom.fromSeed(task.seed ?? '');
-    wasi = new GuestWasi([task.programName, ...task.args], env, fds, {
+    const random = SeededRandom.cached(task.seed ?? '') ?? (await SeededRandom.fromSeed(task.seed ?? ''));
+    wasi.begin({
+      args: [task.programName, ...task.args],
+      env,
+      fds,
       clock,
       random,
       ctx,
@@ -83,15 +118,16 @@ export async function executeModule(prepared: PreparedModule, task: TaskSpec, ca
     });
     const imports: WebAssembly.Imports = { wasi_snapshot_preview1: wasi.wasiImport };
     if (prepared.memoryImport !== null) {
-      const memory = importedMemory(prepared.memoryImport, memoryLimit);
-      if (typeof memory === 'string') return failedOutcome(memory, elapsed());
-      imports[MEMORY_IMPORT.module] = { [MEMORY_IMPORT.name]: memory };
+      const lease = importedMemory(scaffold.memories, prepared.memoryImport, memoryLimit);
+      if (typeof lease === 'string') return failedOutcome(lease, elapsed());
+      held.lease = lease;
+      imports[MEMORY_IMPORT.module] = { [MEMORY_IMPORT.name]: lease.memory };
     }
-    instance = await WebAssembly.instantiate(prepared.module, imports);
+    // Synchronous: workers may block, and it spares a turn of the event loop per task.
+    instance = new WebAssembly.Instance(prepared.module, imports);
   } catch (thrown) {
     return failedOutcome(`cannot start module: ${describeThrown(thrown)}`, elapsed());
   }
-
   const exports = asCommand(instance.exports);
   if (typeof exports === 'string') return failedOutcome(exports, elapsed());
   const memoryProblem = ownMemoryProblem(exports.memory, prepared, memoryLimit);
@@ -139,12 +175,12 @@ export async function executeModule(prepared: PreparedModule, task: TaskSpec, ca
   return outcome;
 }
 
-function importedMemory(declared: MemoryLimits, limitPages: number): WebAssembly.Memory | string {
+function importedMemory(memories: MemoryPool, declared: MemoryLimits, limitPages: number): MemoryLease | string {
   if (declared.initial > limitPages) {
     return `module needs ${declared.initial} pages (${declared.initial / 16} MiB) of memory at start; the limit is ${limitPages} pages`;
   }
   const maximum = Math.min(declared.maximum ?? MAX_MEMORY_PAGES, limitPages);
-  return new WebAssembly.Memory({ initial: declared.initial, maximum });
+  return { memory: memories.take(declared.initial, maximum), initial: declared.initial, maximum };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { transfer } from 'comlink';
-import { executeModule, type PreparedModule } from './execute';
+import { createScaffold, executeModule, type PreparedModule } from './execute';
 import { MODULE_CACHE_ENTRIES } from './limits';
 import { Lru } from './lru';
 import { MEMORY_IMPORT, findImportProblem, readImports } from './module-imports';
@@ -13,6 +13,7 @@ import { WORKER_PROTOCOL_VERSION, parseRunRequest, type RunReply, type RuntimeWo
  */
 export function createRuntimeWorker(cacheEntries = MODULE_CACHE_ENTRIES): RuntimeWorkerApi {
   const modules = new Lru<string, PreparedModule>(cacheEntries);
+  const scaffold = createScaffold();
 
   async function run(raw: unknown): Promise<RunReply> {
     const request = parseRunRequest(raw);
@@ -31,7 +32,7 @@ export function createRuntimeWorker(cacheEntries = MODULE_CACHE_ENTRIES): Runtim
       prepared = compiled;
       modules.set(digest, prepared);
     }
-    const outcome = await executeModule(prepared, task, { stdioCapBytes, outputFilesCapBytes });
+    const outcome = await executeModule(scaffold, prepared, task, { stdioCapBytes, outputFilesCapBytes });
     return { type: 'outcome', outcome, moduleCached: true };
   }
 

@@ -10,16 +10,41 @@ export const MAX_FILE_BYTES = 1 << 30;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
 
+const noTask = (): never => {
+  throw new Error('no task is running');
+};
+const NO_TASK: FsContext = { now: noTask, nextIno: noTask };
+
 /** Thrown by memory accessors for pointers outside guest memory; the import wrapper turns it into FAULT. */
 export class GuestFault extends Error {}
 
-/** The descriptor table and guest-memory accessors shared by the fd_* and path_* imports. */
+/**
+ * The descriptor table and guest-memory accessors shared by the fd_* and path_* imports. One table
+ * serves every task of a worker: `reset` swaps in the next task's descriptors and inode context.
+ */
 export class FdTable {
-  constructor(
-    readonly fds: Array<AnyFd | undefined>,
-    readonly ctx: FsContext,
-    private readonly memory: () => WebAssembly.Memory,
-  ) {}
+  #fds: Array<AnyFd | undefined> = [];
+  #ctx: FsContext = NO_TASK;
+
+  constructor(private readonly memory: () => WebAssembly.Memory) {}
+
+  get fds(): Array<AnyFd | undefined> {
+    return this.#fds;
+  }
+
+  get ctx(): FsContext {
+    return this.#ctx;
+  }
+
+  reset(fds: Array<AnyFd | undefined>, ctx: FsContext): void {
+    this.#fds = fds;
+    this.#ctx = ctx;
+  }
+
+  /** Between tasks: no descriptors, and any use of the context throws. */
+  clear(): void {
+    this.reset([], NO_TASK);
+  }
 
   get view(): DataView {
     return new DataView(this.memory().buffer);

@@ -11,7 +11,11 @@ import { CLOCK_RESOLUTION_NS, type VirtualClock } from './virtual-clock';
 const utf8 = new TextEncoder();
 type Import = (...args: never[]) => unknown;
 
-export interface GuestWasiOptions {
+/** Everything a task's imports may read or change; swapped whole between tasks. */
+export interface GuestTask {
+  args: string[];
+  env: string[];
+  fds: AnyFd[];
   clock: VirtualClock;
   random: SeededRandom;
   ctx: FsContext;
@@ -24,13 +28,25 @@ export interface GuestWasiOptions {
  * our descriptor table and in-memory filesystem, a virtual clock, seeded randomness, and a
  * poll_oneoff that never blocks. Every import is guarded so a JS exception never escapes into
  * the host: bad guest pointers become FAULT, anything else IO.
+ *
+ * Built once per worker (building the ~45 guarded imports was a measurable share of a short task):
+ * the imports reach all per-task state through `#task`, the shim's fields and the table, which
+ * `begin` replaces whole and `end` clears, so nothing of one task is reachable from the next.
  */
 export class GuestWasi extends WASI {
-  constructor(args: string[], env: string[], fds: AnyFd[], options: GuestWasiOptions) {
+  #task: GuestTask | null = null;
+  readonly #table: FdTable;
+
+  constructor() {
     // The shim logs every call unless told not to.
-    super(args, env, fds, { debug: false });
-    const { clock, random, ctx } = options;
-    const table = new FdTable(fds, ctx, () => this.inst.exports.memory);
+    super([], [], [], { debug: false });
+    const table = new FdTable(() => this.inst.exports.memory);
+    this.#table = table;
+    const task = (): GuestTask => {
+      if (this.#task === null) throw new Error('no task is running');
+      return this.#task;
+    };
+    const clock = (): VirtualClock => task().clock;
     const ours: Record<string, Import> = {
       ...fdImports(table),
       ...pathImports(table),
@@ -48,12 +64,13 @@ export class GuestWasi extends WASI {
       },
       clock_time_get: (id: number, _precision: bigint, ptr: number): number => {
         if (id >>> 0 > wasi.CLOCKID_THREAD_CPUTIME_ID) return wasi.ERRNO_INVAL;
-        clock.tick();
-        table.u64(ptr, id === wasi.CLOCKID_REALTIME ? clock.realtime() : clock.monotonic());
+        const now = clock();
+        now.tick();
+        table.u64(ptr, id === wasi.CLOCKID_REALTIME ? now.realtime() : now.monotonic());
         return wasi.ERRNO_SUCCESS;
       },
       random_get: (ptr: number, len: number): number => {
-        random.fill(table.slice(ptr, len));
+        task().random.fill(table.slice(ptr, len));
         return wasi.ERRNO_SUCCESS;
       },
       sched_yield: () => wasi.ERRNO_SUCCESS,
@@ -65,8 +82,28 @@ export class GuestWasi extends WASI {
       sock_shutdown: (fd: number) => notSocket(table, fd),
     };
     const imports: Record<string, Import> = { ...(this.wasiImport as Record<string, Import>), ...ours };
-    for (const [name, call] of Object.entries(imports)) imports[name] = guard(name, call, options.onHostError);
+    const onHostError = (call: string, thrown: unknown): void => task().onHostError(call, thrown);
+    for (const [name, call] of Object.entries(imports)) imports[name] = guard(name, call, onHostError);
     this.wasiImport = imports as typeof this.wasiImport;
+  }
+
+  /** Makes `task` the state every import sees, until `end`. */
+  begin(task: GuestTask): void {
+    this.#task = task;
+    this.args = task.args;
+    this.env = task.env;
+    this.fds = task.fds;
+    this.#table.reset(task.fds, task.ctx);
+  }
+
+  /** Drops every reference to the task and its instance, so neither outlives it. */
+  end(): void {
+    this.#task = null;
+    this.args = [];
+    this.env = [];
+    this.fds = [];
+    this.#table.clear();
+    this.inst = undefined as unknown as typeof this.inst;
   }
 }
 
@@ -74,7 +111,7 @@ function notSocket(table: FdTable, fd: number): number {
   return table.get(fd) === undefined ? wasi.ERRNO_BADF : wasi.ERRNO_NOTSOCK;
 }
 
-function guard(name: string, call: Import, onHostError: GuestWasiOptions['onHostError']): Import {
+function guard(name: string, call: Import, onHostError: GuestTask['onHostError']): Import {
   return (...args: never[]) => {
     try {
       return call(...args);

@@ -18,8 +18,9 @@ interface Event {
  * come back at once (with every clock already due); otherwise the virtual clock jumps to the
  * earliest deadline and every clock due by then fires. Nothing ever blocks or busy-waits.
  */
-export function pollOneoff(table: FdTable, clock: VirtualClock) {
+export function pollOneoff(table: FdTable, currentClock: () => VirtualClock) {
   return (inPtr: number, outPtr: number, count: number, neventsPtr: number): number => {
+    const clock = currentClock();
     if (count >>> 0 === 0) return wasi.ERRNO_INVAL;
     const view = table.view;
     table.slice(inPtr, (count >>> 0) * SUBSCRIPTION_SIZE);

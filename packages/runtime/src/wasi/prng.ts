@@ -13,6 +13,12 @@ export class SeededRandom {
     this.#s = state;
   }
 
+  /** The generator for `seed` without awaiting, if its state is cached; else null (use `fromSeed`). */
+  static cached(seed: string): SeededRandom | null {
+    const initial = seedStates.get(seed);
+    return initial === undefined ? null : new SeededRandom(initial.slice());
+  }
+
   /** Seeds from SHA-256 of the UTF-8 seed string. */
   static async fromSeed(seed: string): Promise<SeededRandom> {
     let initial = seedStates.get(seed);
