@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   LIMITS,
   TabgridError,
@@ -42,9 +42,7 @@ function withinMax(name: string, value: number, max: number): number {
  */
 export function taskSeed(moduleDigest: string, a: Pick<Assignment, 'args' | 'env' | 'stdin' | 'files'>): string {
   const sorted = (record: Record<string, string>) => Object.entries(record).sort(([x], [y]) => (x < y ? -1 : 1));
-  return createHash('sha256')
-    .update(JSON.stringify([moduleDigest, a.args, sorted(a.env), a.stdin, sorted(a.files)]))
-    .digest('hex');
+  return hash('sha256', JSON.stringify([moduleDigest, a.args, sorted(a.env), a.stdin, sorted(a.files)]), 'hex');
 }
 
 /** Resolves a request against the function's defaults and the server's ceilings. */
