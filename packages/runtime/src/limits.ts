@@ -12,3 +12,5 @@ export const DEFAULT_MEMORY_LIMIT_PAGES = 16384;
 export const MAX_MEMORY_PAGES = 65536;
 /** The fuel a metered module gets when the task names no budget: effectively unlimited, yet exact as a double. */
 export const DEFAULT_FUEL = 2 ** 62;
+/** Most tasks one host-to-worker message carries (and one worker-to-host message answers). */
+export const MAX_BATCH_TASKS = 64;

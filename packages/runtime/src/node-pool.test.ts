@@ -1,7 +1,7 @@
 // End to end through real worker threads running the TypeScript worker entry.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createNodePool } from './node-pool';
-import { catWat, exampleFunction, floodWat, printWat, task } from './test-modules';
+import { catWat, echoOrHangWat, exampleFunction, floodWat, printWat, task } from './test-modules';
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 const pool = createNodePool({ size: 2, stdioCapBytes: 256 * 1024 });
@@ -77,5 +77,26 @@ describe('node pool', () => {
     );
     expect(outcomes.map((outcome) => text(outcome.stdout))).toEqual(Array.from({ length: 12 }, (_, i) => `T${i}`));
     expect(pool.busy).toBe(0);
+  });
+
+  it('runs a burst of quick tasks in batches, each with its own result', async () => {
+    const echo = echoOrHangWat();
+    const inputs = Array.from({ length: 300 }, (_, i) => `t${i}`);
+    const outcomes = await Promise.all(inputs.map((input) => pool.run(echo, task({ stdin: new TextEncoder().encode(input) }))));
+    expect(outcomes.map((outcome) => text(outcome.stdout))).toEqual(inputs);
+    expect(pool.busy).toBe(0);
+  });
+
+  it('times out a task that hangs in the middle of a batch; the tasks around it still finish', async () => {
+    const echo = echoOrHangWat();
+    await Promise.all(['w1', 'w2', 'w3'].map((input) => pool.run(echo, task({ stdin: new TextEncoder().encode(input) }))));
+    const inputs = Array.from({ length: 40 }, (_, i) => (i === 20 ? 'hang' : `q${i}`));
+    const started = performance.now();
+    const outcomes = await Promise.all(inputs.map((input) => pool.run(echo, task({ stdin: new TextEncoder().encode(input), timeoutMs: 500 }))));
+    expect(outcomes[20]).toMatchObject({ status: 'timeout', exitCode: null });
+    expect(performance.now() - started).toBeLessThan(500 + 1000);
+    const others = outcomes.filter((_, i) => i !== 20);
+    expect(others.map((outcome) => text(outcome.stdout))).toEqual(inputs.filter((_, i) => i !== 20));
+    expect(others.every((outcome) => outcome.status === 'ok')).toBe(true);
   });
 });

@@ -1,91 +1,17 @@
 // The pool's scheduling logic against scripted in-memory workers and a fake clock.
 import { afterEach, describe, expect, it } from 'vitest';
-import { failedOutcome } from './outcome';
-import { createWorkerPool, type WorkerHandle } from './pool';
+import { FakeWorker, module, ok, settle, setup as setupPool, text } from './pool-fakes';
 import { task } from './test-modules';
-import type { ModuleRef, PoolTimers, TaskOutcome, WorkerPool } from './types';
-import { WORKER_PROTOCOL_VERSION, type RunReply, type RunRequest, type RuntimeWorkerApi } from './worker-messages';
-
-class FakeTimers implements PoolTimers {
-  #now = 0;
-  #nextId = 0;
-  readonly #pending = new Map<number, { at: number; callback: () => void }>();
-
-  setTimeout(callback: () => void, ms: number): unknown {
-    this.#pending.set(++this.#nextId, { at: this.#now + ms, callback });
-    return this.#nextId;
-  }
-  clearTimeout(handle: unknown): void {
-    this.#pending.delete(handle as number);
-  }
-  now(): number {
-    return this.#now;
-  }
-  get pending(): number {
-    return this.#pending.size;
-  }
-  advance(ms: number): void {
-    this.#now += ms;
-    for (const [id, timer] of [...this.#pending].sort((a, b) => a[1].at - b[1].at)) {
-      if (timer.at > this.#now) break;
-      this.#pending.delete(id);
-      timer.callback();
-    }
-  }
-}
-
-interface Call {
-  request: RunRequest;
-  reply(value: unknown): void;
-}
-
-class FakeWorker implements WorkerHandle {
-  readonly calls: Call[] = [];
-  terminated = false;
-  readonly #failureListeners: Array<(reason: string) => void> = [];
-  readonly api: RuntimeWorkerApi;
-
-  constructor(ping: Promise<number>) {
-    this.api = {
-      ping: () => ping,
-      run: (request) =>
-        new Promise<RunReply>((resolve) => this.calls.push({ request, reply: (value) => resolve(value as RunReply) })),
-    };
-  }
-  terminate(): Promise<void> {
-    this.terminated = true;
-    return Promise.resolve();
-  }
-  onFailure(listener: (reason: string) => void): void {
-    this.#failureListeners.push(listener);
-  }
-  die(reason: string): void {
-    for (const listener of this.#failureListeners) listener(reason);
-  }
-}
-
-const module: ModuleRef = { digest: 'sha256:aa', bytes: new Uint8Array([0, 97, 115, 109]) };
-const ok = (stdout = ''): TaskOutcome => ({ ...failedOutcome('', 1), status: 'ok', exitCode: 0, stdout: new TextEncoder().encode(stdout) });
-const outcomeReply = (outcome: TaskOutcome): RunReply => ({ type: 'outcome', outcome, moduleCached: true });
-const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
-/** Lets every already-resolved promise chain run; the fakes never touch real time. */
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+import type { WorkerPool } from './types';
+import { WORKER_PROTOCOL_VERSION } from './worker-messages';
 
 let pool: WorkerPool | undefined;
 afterEach(() => pool?.stop());
 
-function setup(size: number, ping: () => Promise<number> = () => Promise.resolve(WORKER_PROTOCOL_VERSION)) {
-  const timers = new FakeTimers();
-  const workers: FakeWorker[] = [];
-  pool = createWorkerPool(
-    () => {
-      const worker = new FakeWorker(ping());
-      workers.push(worker);
-      return worker;
-    },
-    { size, timers },
-  );
-  return { pool, timers, workers };
+function setup(...args: Parameters<typeof setupPool>): ReturnType<typeof setupPool> {
+  const made = setupPool(...args);
+  pool = made.pool;
+  return made;
 }
 
 describe('worker pool', () => {
@@ -95,13 +21,13 @@ describe('worker pool', () => {
     const second = pool.run(module, task());
     await settle();
     expect(pool.busy).toBe(1);
-    expect(workers[0]?.calls).toHaveLength(1);
+    expect(workers[0]?.sent).toHaveLength(1);
 
-    workers[0]?.calls[0]?.reply(outcomeReply(ok('1')));
+    workers[0]?.answer(0, [ok('1')]);
     expect(text((await first).stdout)).toBe('1');
     await settle();
-    expect(workers[0]?.calls).toHaveLength(2);
-    workers[0]?.calls[1]?.reply(outcomeReply(ok('2')));
+    expect(workers[0]?.sent).toHaveLength(2);
+    workers[0]?.answer(1, [ok('2')]);
     expect(text((await second).stdout)).toBe('2');
     expect(pool.busy).toBe(0);
   });
@@ -111,17 +37,18 @@ describe('worker pool', () => {
     const worker = (): FakeWorker => workers[0] as FakeWorker;
     const first = pool.run(module, task());
     await settle();
-    expect(worker().calls[0]?.request.bytes).toEqual(module.bytes);
-    worker().calls[0]?.reply(outcomeReply(ok()));
+    expect(worker().sent[0]?.bytes).toEqual(module.bytes);
+    worker().answer(0, [ok()]);
     await first;
 
     const second = pool.run(module, task());
     await settle();
-    expect(worker().calls[1]?.request.bytes).toBeNull();
-    worker().calls[1]?.reply({ type: 'module_missing' });
+    expect(worker().sent[1]?.bytes).toBeNull();
+    worker().say({ type: 'module_missing', batch: worker().sent[1]?.batch });
     await settle();
-    expect(worker().calls[2]?.request.bytes).toEqual(module.bytes);
-    worker().calls[2]?.reply(outcomeReply(ok()));
+    expect(worker().sent[2]?.bytes).toEqual(module.bytes);
+    expect(worker().sent[2]?.tasks).toEqual(worker().sent[1]?.tasks);
+    worker().answer(2, [ok()]);
     expect((await second).status).toBe('ok');
   });
 
@@ -129,15 +56,15 @@ describe('worker pool', () => {
     const { pool, workers } = setup(2);
     const warmUp = [pool.run(module, task()), pool.run({ ...module, digest: 'sha256:bb' }, task())];
     await settle();
-    workers[0]?.calls[0]?.reply(outcomeReply(ok()));
-    workers[1]?.calls[0]?.reply(outcomeReply(ok()));
+    workers[0]?.answer(0, [ok()]);
+    workers[1]?.answer(0, [ok()]);
     await Promise.all(warmUp);
 
     const next = pool.run({ ...module, digest: 'sha256:bb' }, task());
     await settle();
-    expect(workers[1]?.calls).toHaveLength(2);
-    expect(workers[1]?.calls[1]?.request.bytes).toBeNull();
-    workers[1]?.calls[1]?.reply(outcomeReply(ok()));
+    expect(workers[1]?.sent).toHaveLength(2);
+    expect(workers[1]?.sent[1]?.bytes).toBeNull();
+    workers[1]?.answer(1, [ok()]);
     await next;
   });
 
@@ -155,8 +82,8 @@ describe('worker pool', () => {
 
     const next = pool.run(module, task());
     await settle();
-    expect(workers[1]?.calls[0]?.request.bytes).toEqual(module.bytes);
-    workers[1]?.calls[0]?.reply(outcomeReply(ok()));
+    expect(workers[1]?.sent[0]?.bytes).toEqual(module.bytes);
+    workers[1]?.answer(0, [ok()]);
     expect((await next).status).toBe('ok');
     expect(timers.pending).toBe(0);
   });
@@ -183,7 +110,7 @@ describe('worker pool', () => {
     expect(text((await queued).stderr)).toBe('cancelled');
     await settle();
     expect(workers).toHaveLength(1);
-    expect(workers[0]?.calls).toHaveLength(1);
+    expect(workers[0]?.sent).toHaveLength(1);
   });
 
   it('resolves an already-aborted run at once', async () => {
@@ -204,7 +131,7 @@ describe('worker pool', () => {
     const { pool, workers } = setup(1);
     const running = pool.run(module, task());
     await settle();
-    workers[0]?.calls[0]?.reply({ type: 'outcome', outcome: { status: 'fine' } });
+    workers[0]?.say({ type: 'results', batch: workers[0]?.sent[0]?.batch, results: [{ seq: workers[0]?.sent[0]?.tasks[0]?.seq, outcome: { status: 'fine' } }] });
     expect(text((await running).stderr)).toMatch(/malformed worker reply/);
     expect(workers[0]?.terminated).toBe(true);
   });
@@ -214,7 +141,7 @@ describe('worker pool', () => {
     const outcome = await pool.run(module, task({ files: { '/etc/passwd': new Uint8Array(0) } }));
     expect(outcome).toMatchObject({ status: 'error', exitCode: null });
     expect(text(outcome.stderr)).toMatch(/not under \/input\/ or \/output\//);
-    expect(workers[0]?.calls).toHaveLength(0);
+    expect(workers[0]?.sent).toHaveLength(0);
   });
 
   it('after repeated start failures fails tasks as host failures, then tries again and recovers', async () => {
@@ -238,7 +165,7 @@ describe('worker pool', () => {
     expect(workers).toHaveLength(4);
     const next = pool.run(module, task());
     await settle();
-    workers[3]?.calls[0]?.reply(outcomeReply(ok('back')));
+    workers[3]?.answer(0, [ok('back')]);
     expect(text((await next).stdout)).toBe('back');
   });
 

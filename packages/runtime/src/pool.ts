@@ -1,13 +1,25 @@
+import { DurationEstimates } from './batch-policy';
 import { planGuestFiles } from './guest-path';
-import { DEFAULT_OUTPUT_FILES_CAP_BYTES, DEFAULT_STDIO_CAP_BYTES, MAX_TIMER_MS, MODULE_CACHE_ENTRIES } from './limits';
+import { DEFAULT_OUTPUT_FILES_CAP_BYTES, DEFAULT_STDIO_CAP_BYTES, MAX_BATCH_TASKS, MAX_TIMER_MS, MODULE_CACHE_ENTRIES } from './limits';
 import { Lru } from './lru';
 import { CANCELLED_MESSAGE, describeThrown, failedOutcome, hostFailedOutcome, timeoutOutcome } from './outcome';
+import { parseTaskSpec } from './task-parse';
 import type { ModuleRef, PoolOptions, PoolTimers, TaskOutcome, TaskSpec, WorkerPool } from './types';
-import { WORKER_PROTOCOL_VERSION, parseRunReply, parseTaskSpec, type RuntimeWorkerApi } from './worker-messages';
+import { WORKER_PROTOCOL_VERSION, parseWorkerToHost, type HostToWorker, type WorkerToHost } from './worker-messages';
 
 /** One live worker, whatever it runs on. */
 export interface WorkerHandle {
-  readonly api: RuntimeWorkerApi;
+  ping(): Promise<number>;
+  /** After a ping that matched: the worker starts serving batches sent with `send`. */
+  open(): Promise<void>;
+  send(message: HostToWorker): void;
+  /** Every message the worker sends, unparsed. */
+  onMessage(listener: (raw: unknown) => void): void;
+  /**
+   * The task the worker started last and how long ago, read without a message; null when the
+   * platform cannot share memory (then the worker answers each task at once) or before any task.
+   */
+  progress(): { seq: number; startedAgoMs: number } | null;
   /** Must return promptly; the pool does not wait for the thread to actually stop. */
   terminate(): Promise<void>;
   /** Called if the worker dies on its own (load error, uncaught exception, exit). */
@@ -32,7 +44,22 @@ interface Job {
   task: TaskSpec;
   signal: AbortSignal | undefined;
   resolve(outcome: TaskOutcome): void;
-  detachAbort(): void;
+  onAbort(): void;
+  state: 'queued' | 'sent' | 'done';
+  /** Names the job to the worker it was last sent to; new on every dispatch. */
+  seq: number;
+  slot: Slot | null;
+}
+
+interface Batch {
+  id: number;
+  module: ModuleRef;
+  /** Sent and not yet answered, in order. A job cancelled while waiting stays until its result is ignored. */
+  pending: Job[];
+  sentBytes: boolean;
+  /** When the host sent the batch or last heard about it: the head cannot have started earlier. */
+  headSince: number;
+  timer: unknown;
 }
 
 interface Slot {
@@ -42,15 +69,13 @@ interface Slot {
   terminated: Promise<void> | null;
   /** Digests this worker was sent; a stale entry only costs one `module_missing` round trip. */
   knownDigests: Lru<string, true>;
-  /** Routes a worker death to whoever is using the slot right now. */
-  failed(reason: string): void;
-  /** Ends the running task with an error outcome; set only while busy. */
-  interrupt: ((message: string) => void) | null;
+  batch: Batch | null;
 }
 
 /**
- * The worker pool shared by the browser and Node: queueing, warm-module affinity, and deadlines
- * enforced from the host (a comlink call into a stuck or terminated worker never settles).
+ * The worker pool shared by the browser and Node: queueing, warm-module affinity, batching of
+ * short tasks, and deadlines enforced from the host (a call into a stuck or terminated worker
+ * never settles).
  */
 export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): WorkerPool {
   const { size, stdioCapBytes = DEFAULT_STDIO_CAP_BYTES, outputFilesCapBytes = DEFAULT_OUTPUT_FILES_CAP_BYTES, timers = realTimers } = options;
@@ -60,36 +85,33 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
 
   const slots: Slot[] = [];
   const queue: Job[] = [];
-  let busy = 0;
+  const estimates = new DurationEstimates();
   let stopped = false;
   let startFailures = 0;
   let brokenReason: string | null = null;
+  let nextSeq = 1;
+  let nextBatch = 1;
 
   function startSlot(index: number): void {
-    const slot: Slot = {
-      handle: spawn(),
-      state: 'starting',
-      terminated: null,
-      knownDigests: new Lru(MODULE_CACHE_ENTRIES),
-      failed: (reason) => startFailed(index, slot, reason),
-      interrupt: null,
-    };
+    const slot: Slot = { handle: spawn(), state: 'starting', terminated: null, knownDigests: new Lru(MODULE_CACHE_ENTRIES), batch: null };
     slots[index] = slot;
-    slot.handle.onFailure((reason) => slot.failed(reason));
-    slot.handle.api.ping().then(
-      (version) => {
+    slot.handle.onFailure((reason) => workerFailed(index, slot, reason));
+    slot.handle.onMessage((raw) => workerSaid(index, slot, raw));
+    slot.handle
+      .ping()
+      .then(async (version) => {
         if (slot.state !== 'starting') return;
         if (version !== WORKER_PROTOCOL_VERSION) {
           startFailed(index, slot, `worker speaks protocol ${String(version)}, host ${WORKER_PROTOCOL_VERSION}`);
           return;
         }
+        await slot.handle.open();
+        if (slot.state !== 'starting') return;
         startFailures = 0;
         slot.state = 'idle';
-        slot.failed = () => replaceSlot(index, slot);
         pump();
-      },
-      (thrown: unknown) => startFailed(index, slot, describeThrown(thrown)),
-    );
+      })
+      .catch((thrown: unknown) => startFailed(index, slot, describeThrown(thrown)));
   }
 
   function startFailed(index: number, slot: Slot, reason: string): void {
@@ -110,9 +132,16 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     }, RESPAWN_AFTER_MS);
   }
 
+  function workerFailed(index: number, slot: Slot, reason: string): void {
+    if (slot.state === 'starting') startFailed(index, slot, reason);
+    else if (slot.state === 'busy') failRunning(index, slot, (elapsed) => hostFailedOutcome(`runtime worker died: ${reason}`, elapsed));
+    else replaceSlot(index, slot);
+  }
+
   function retire(slot: Slot): void {
+    if (slot.batch !== null) timers.clearTimeout(slot.batch.timer);
+    slot.batch = null;
     slot.state = 'retired';
-    slot.failed = () => {};
     slot.terminated = slot.handle.terminate().catch(() => {});
   }
 
@@ -123,78 +152,170 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
   }
 
   function drainQueue(message: string): void {
-    for (const job of queue.splice(0)) {
-      job.detachAbort();
-      job.resolve(hostFailedOutcome(message, 0));
-    }
+    for (const job of queue.splice(0)) settle(job, hostFailedOutcome(message, 0));
+  }
+
+  function settle(job: Job, outcome: TaskOutcome): void {
+    if (job.state === 'done') return;
+    job.state = 'done';
+    job.slot = null;
+    job.signal?.removeEventListener('abort', job.onAbort);
+    job.resolve(outcome);
   }
 
   function pump(): void {
-    while (queue.length > 0) {
-      const next = queue[0];
-      if (next === undefined) return;
+    while (queue.length > 0 && !stopped) {
+      const digest = queue[0]?.module.digest ?? '';
       const idle = slots.filter((slot) => slot.state === 'idle');
-      const slot = idle.find((candidate) => candidate.knownDigests.has(next.module.digest)) ?? idle[0];
-      if (slot === undefined) return;
-      queue.shift();
-      next.detachAbort();
-      dispatch(slots.indexOf(slot), slot, next);
+      const index = slots.indexOf(idle.find((candidate) => candidate.knownDigests.has(digest)) ?? (idle[0] as Slot));
+      if (index < 0) return;
+      let waiting = 0;
+      while (waiting < queue.length && waiting < MAX_BATCH_TASKS * size && queue[waiting]?.module.digest === digest) waiting++;
+      dispatch(slots[index] as Slot, queue.splice(0, estimates.batchSize(digest, waiting, size)));
     }
   }
 
-  function dispatch(index: number, slot: Slot, job: Job): void {
+  function dispatch(slot: Slot, jobs: Job[]): void {
+    const module = (jobs[0] as Job).module;
+    for (const job of jobs) {
+      job.state = 'sent';
+      job.slot = slot;
+      job.seq = nextSeq++;
+    }
+    const batch: Batch = { id: nextBatch++, module, pending: jobs, sentBytes: false, headSince: timers.now(), timer: null };
     slot.state = 'busy';
-    busy += 1;
-    const started = timers.now();
-    let settled = false;
-
-    const finish = (outcome: TaskOutcome, workerReusable: boolean): void => {
-      if (settled) return;
-      settled = true;
-      timers.clearTimeout(timer);
-      job.signal?.removeEventListener('abort', onAbort);
-      busy -= 1;
-      slot.interrupt = null;
-      if (workerReusable && slot.state === 'busy') {
-        slot.state = 'idle';
-        slot.failed = () => replaceSlot(index, slot);
-      } else {
-        replaceSlot(index, slot);
-      }
-      job.resolve(outcome);
-      pump();
-    };
-    const elapsed = (): number => timers.now() - started;
-    // The guest cannot be interrupted, so every way out but a normal reply costs the worker.
-    const timer = timers.setTimeout(
-      () => finish(timeoutOutcome(job.task.timeoutMs, elapsed()), false),
-      Math.min(job.task.timeoutMs, MAX_TIMER_MS),
-    );
-    const onAbort = (): void => finish(hostFailedOutcome(CANCELLED_MESSAGE, elapsed()), false);
-    job.signal?.addEventListener('abort', onAbort, { once: true });
-    slot.interrupt = (message) => finish(hostFailedOutcome(message, elapsed()), false);
-    slot.failed = (reason) => finish(hostFailedOutcome(`runtime worker died: ${reason}`, elapsed()), false);
-
-    runOnWorker(slot, job).then(
-      (outcome) => finish(outcome, true),
-      (thrown: unknown) => finish(hostFailedOutcome(`runtime worker failure: ${describeThrown(thrown)}`, elapsed()), false),
-    );
+    slot.batch = batch;
+    send(slot, batch, !slot.knownDigests.has(module.digest));
+    armDeadline(slot, batch);
   }
 
-  async function runOnWorker(slot: Slot, job: Job): Promise<TaskOutcome> {
-    const { digest, bytes } = job.module;
-    const request = { digest, task: job.task, stdioCapBytes, outputFilesCapBytes };
-    let raw = await slot.handle.api.run({ ...request, bytes: slot.knownDigests.has(digest) ? null : bytes });
-    let reply = parseRunReply(raw);
-    if (reply.ok && reply.value.type === 'module_missing') {
-      raw = await slot.handle.api.run({ ...request, bytes });
-      reply = parseRunReply(raw);
+  function send(slot: Slot, batch: Batch, withBytes: boolean): void {
+    batch.sentBytes = withBytes;
+    slot.handle.send({
+      type: 'run',
+      batch: batch.id,
+      digest: batch.module.digest,
+      bytes: withBytes ? batch.module.bytes : null,
+      stdioCapBytes,
+      outputFilesCapBytes,
+      tasks: batch.pending.map((job) => ({ seq: job.seq, task: job.task })),
+    });
+  }
+
+  /** The job the worker is running, and the earliest it can have started. */
+  function running(slot: Slot, batch: Batch): { at: number; since: number } {
+    const progress = slot.handle.progress();
+    const at = progress === null ? -1 : batch.pending.findIndex((job) => job.seq === progress.seq);
+    if (progress === null || at < 0) return { at: 0, since: batch.headSince };
+    const started = timers.now() - progress.startedAgoMs;
+    // The head's deadline also covers the wait for its batch to arrive and its module to compile.
+    return { at, since: at === 0 ? Math.min(started, batch.headSince) : started };
+  }
+
+  function armDeadline(slot: Slot, batch: Batch): void {
+    timers.clearTimeout(batch.timer);
+    const { at, since } = running(slot, batch);
+    const job = batch.pending[at] as Job;
+    const left = since + job.task.timeoutMs - timers.now();
+    batch.timer = timers.setTimeout(() => checkDeadline(slot, batch), Math.min(Math.max(left, 0), MAX_TIMER_MS));
+  }
+
+  function checkDeadline(slot: Slot, batch: Batch): void {
+    if (slot.batch !== batch) return;
+    const { at, since } = running(slot, batch);
+    const job = batch.pending[at] as Job;
+    const elapsed = timers.now() - since;
+    if (elapsed < job.task.timeoutMs) {
+      armDeadline(slot, batch);
+      return;
     }
-    if (!reply.ok) throw new Error(`malformed worker reply: ${reply.error}`);
-    if (reply.value.type === 'module_missing') throw new Error('worker refused the module bytes');
-    if (reply.value.moduleCached) slot.knownDigests.set(digest, true);
-    else slot.knownDigests.delete(digest);
-    return reply.value.outcome;
+    // The guest cannot be interrupted: the worker goes, and whatever it had not answered runs again.
+    failRunning(slots.indexOf(slot), slot, () => timeoutOutcome(job.task.timeoutMs, elapsed));
+  }
+
+  /** Ends the running job with `outcome`, replaces the worker and requeues the rest of its batch in front. */
+  function failRunning(index: number, slot: Slot, outcome: (elapsedMs: number) => TaskOutcome): void {
+    const batch = slot.batch;
+    if (batch === null) return;
+    const { at, since } = running(slot, batch);
+    const failed = batch.pending[at] as Job;
+    const rest = batch.pending.filter((job) => job !== failed && job.state === 'sent');
+    replaceSlot(index, slot);
+    settle(failed, outcome(timers.now() - since));
+    for (const job of rest) {
+      job.state = 'queued';
+      job.slot = null;
+    }
+    queue.unshift(...rest);
+    pump();
+  }
+
+  function workerSaid(index: number, slot: Slot, raw: unknown): void {
+    if (slot.state === 'retired') return;
+    const batch = slot.batch;
+    const parsed = parseWorkerToHost(raw);
+    if (!parsed.ok || batch === null || parsed.value.batch !== batch.id) {
+      const problem = parsed.ok ? 'it names no batch in flight' : parsed.error;
+      if (slot.state !== 'busy') replaceSlot(index, slot);
+      else failRunning(index, slot, (elapsed) => hostFailedOutcome(`runtime worker failure: malformed worker reply: ${problem}`, elapsed));
+      return;
+    }
+    heard(index, slot, batch, parsed.value);
+  }
+
+  function heard(index: number, slot: Slot, batch: Batch, message: WorkerToHost): void {
+    const { digest } = batch.module;
+    switch (message.type) {
+      case 'module_missing':
+        slot.knownDigests.delete(digest);
+        if (batch.sentBytes) failRunning(index, slot, (elapsed) => hostFailedOutcome('runtime worker failure: worker refused the module bytes', elapsed));
+        else send(slot, batch, true);
+        return;
+      case 'refused':
+        for (const job of batch.pending) settle(job, hostFailedOutcome(`runtime worker refused the batch: ${message.error}`, 0));
+        batchDone(slot);
+        return;
+      case 'results': {
+        const answered = batch.pending.slice(0, message.results.length);
+        if (message.results.some((result, at) => answered[at]?.seq !== result.seq)) {
+          failRunning(index, slot, (elapsed) => hostFailedOutcome('runtime worker failure: malformed worker reply: results out of order', elapsed));
+          return;
+        }
+        batch.pending.splice(0, answered.length);
+        if (message.moduleCached) slot.knownDigests.set(digest, true);
+        else slot.knownDigests.delete(digest);
+        message.results.forEach(({ outcome }, at) => {
+          estimates.observe(digest, outcome.durationMs);
+          settle(answered[at] as Job, outcome);
+        });
+        if (batch.pending.length === 0) {
+          batchDone(slot);
+          return;
+        }
+        batch.headSince = timers.now();
+        armDeadline(slot, batch);
+        return;
+      }
+      default:
+        return exhaustive(message);
+    }
+  }
+
+  function batchDone(slot: Slot): void {
+    if (slot.batch !== null) timers.clearTimeout(slot.batch.timer);
+    slot.batch = null;
+    slot.state = 'idle';
+    pump();
+  }
+
+  function abortSent(job: Job): void {
+    const slot = job.slot;
+    const batch = slot?.batch;
+    if (slot === null || batch === undefined || batch === null) return;
+    const { at } = running(slot, batch);
+    // Only a running guest costs its worker; one still waiting in the batch is answered now and its result ignored.
+    if (batch.pending[at] === job) failRunning(slots.indexOf(slot), slot, (elapsed) => hostFailedOutcome(CANCELLED_MESSAGE, elapsed));
+    else settle(job, hostFailedOutcome(CANCELLED_MESSAGE, 0));
   }
 
   function run(module: ModuleRef, task: TaskSpec, signal?: AbortSignal): Promise<TaskOutcome> {
@@ -205,13 +326,22 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
       if (problem !== null) return resolve(failedOutcome(problem, 0));
       if (signal?.aborted) return resolve(hostFailedOutcome(CANCELLED_MESSAGE, 0));
 
-      const job: Job = { module, task, signal, resolve, detachAbort: () => signal?.removeEventListener('abort', onQueuedAbort) };
-      const onQueuedAbort = (): void => {
-        const at = queue.indexOf(job);
-        if (at >= 0) queue.splice(at, 1);
-        resolve(hostFailedOutcome(CANCELLED_MESSAGE, 0));
+      const job: Job = {
+        module,
+        task,
+        signal,
+        resolve,
+        state: 'queued',
+        seq: 0,
+        slot: null,
+        onAbort() {
+          if (job.state === 'sent') return abortSent(job);
+          const at = queue.indexOf(job);
+          if (at >= 0) queue.splice(at, 1);
+          settle(job, hostFailedOutcome(CANCELLED_MESSAGE, 0));
+        },
       };
-      signal?.addEventListener('abort', onQueuedAbort, { once: true });
+      signal?.addEventListener('abort', job.onAbort, { once: true });
       queue.push(job);
       pump();
     });
@@ -222,7 +352,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     stopped = true;
     drainQueue(`${CANCELLED_MESSAGE}: pool is stopped`);
     for (const slot of slots) {
-      slot.interrupt?.(`${CANCELLED_MESSAGE}: pool is stopped`);
+      for (const job of slot.batch?.pending ?? []) settle(job, hostFailedOutcome(`${CANCELLED_MESSAGE}: pool is stopped`, 0));
       if (slot.state !== 'retired') retire(slot);
     }
     await Promise.all(slots.map((slot) => slot.terminated));
@@ -233,11 +363,15 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
   return {
     size,
     get busy() {
-      return busy;
+      return slots.filter((slot) => slot.state === 'busy').length;
     },
     run,
     stop,
   };
+}
+
+function exhaustive(value: never): never {
+  throw new Error(`unhandled worker message ${JSON.stringify(value)}`);
 }
 
 /** Checks that are cheap on the host and spare a worker round trip; the worker re-checks. */

@@ -1,48 +1,63 @@
-import { transfer } from 'comlink';
+import { serveBatches, type BatchPort, type BatchRunner, type ModuleLookup } from './batch-server';
 import { createScaffold, executeModule, type PreparedModule } from './execute';
 import { MODULE_CACHE_ENTRIES } from './limits';
 import { Lru } from './lru';
 import { MEMORY_IMPORT, findImportProblem, readImports } from './module-imports';
 import { describeThrown, failedOutcome } from './outcome';
-import type { TaskOutcome } from './types';
-import { WORKER_PROTOCOL_VERSION, parseRunRequest, type RunReply, type RuntimeWorkerApi } from './worker-messages';
+import { progressCells } from './progress-cell';
+import { WORKER_PROTOCOL_VERSION, parseRunRequest, type RunReply, type RunRequest, type RuntimeWorkerApi } from './worker-messages';
+
+/** The comlink API plus a single in-process run, which tests use to drive a worker without threads. */
+export interface RuntimeWorker extends RuntimeWorkerApi {
+  run(request: RunRequest): Promise<RunReply>;
+}
 
 /**
  * The worker side, identical in a Web Worker and a worker thread: keeps compiled modules warm by
  * digest and runs one task at a time. Replies are plain data; nothing throws across the boundary.
  */
-export function createRuntimeWorker(cacheEntries = MODULE_CACHE_ENTRIES): RuntimeWorkerApi {
+export function createRuntimeWorker(cacheEntries = MODULE_CACHE_ENTRIES): RuntimeWorker {
   const modules = new Lru<string, PreparedModule>(cacheEntries);
   const scaffold = createScaffold();
+
+  const runner: BatchRunner = {
+    async moduleFor(digest, bytes): Promise<ModuleLookup> {
+      const cached = modules.get(digest);
+      if (cached !== undefined) return { type: 'ready', prepared: cached };
+      if (bytes === null) return { type: 'missing' };
+      const started = performance.now();
+      const compiled = await prepare(bytes);
+      if (typeof compiled === 'string') return { type: 'invalid', error: compiled, durationMs: performance.now() - started };
+      modules.set(digest, compiled);
+      return { type: 'ready', prepared: compiled };
+    },
+    execute: (prepared, task, caps) => executeModule(scaffold, prepared, task, caps),
+  };
 
   async function run(raw: unknown): Promise<RunReply> {
     const request = parseRunRequest(raw);
     if (!request.ok) return { type: 'outcome', outcome: failedOutcome(`bad run request: ${request.error}`, 0), moduleCached: false };
     const { digest, bytes, task, stdioCapBytes, outputFilesCapBytes } = request.value;
-
-    let prepared = modules.get(digest);
-    if (prepared === undefined) {
-      if (bytes === null) return { type: 'module_missing' };
-      const started = performance.now();
-      const compiled = await prepare(bytes);
-      if (typeof compiled === 'string') {
-        const outcome = failedOutcome(`invalid module ${digest}: ${compiled}`, performance.now() - started);
-        return { type: 'outcome', outcome, moduleCached: false };
-      }
-      prepared = compiled;
-      modules.set(digest, prepared);
+    const lookup = await runner.moduleFor(digest, bytes);
+    switch (lookup.type) {
+      case 'missing':
+        return { type: 'module_missing' };
+      case 'invalid':
+        return { type: 'outcome', outcome: failedOutcome(`invalid module ${digest}: ${lookup.error}`, lookup.durationMs), moduleCached: false };
+      case 'ready':
+        return { type: 'outcome', outcome: await runner.execute(lookup.prepared, task, { stdioCapBytes, outputFilesCapBytes }), moduleCached: true };
     }
-    const outcome = await executeModule(scaffold, prepared, task, { stdioCapBytes, outputFilesCapBytes });
-    return { type: 'outcome', outcome, moduleCached: true };
   }
 
   return {
     ping: () => Promise.resolve(WORKER_PROTOCOL_VERSION),
+    open(port, progress) {
+      serveBatches(runner, port as BatchPort, progress === null ? null : progressCells(progress));
+      return Promise.resolve();
+    },
     async run(raw) {
       try {
-        const reply = await run(raw);
-        // Output buffers are fresh per run, so they can move instead of being copied.
-        return reply.type === 'outcome' ? transfer(reply, transferables(reply.outcome)) : reply;
+        return await run(raw);
       } catch (thrown) {
         return { type: 'outcome', outcome: failedOutcome(`runtime worker failure: ${describeThrown(thrown)}`, 0), moduleCached: false };
       }
@@ -61,12 +76,6 @@ async function prepare(bytes: Uint8Array): Promise<PreparedModule | string> {
   } catch (thrown) {
     return describeThrown(thrown);
   }
-}
-
-function transferables(outcome: TaskOutcome): ArrayBuffer[] {
-  const buffers = [outcome.stdout.buffer, outcome.stderr.buffer, ...Object.values(outcome.files ?? {}).map((file) => file.buffer)];
-  // A buffer listed twice makes postMessage throw; output views never share one, but be sure.
-  return [...new Set(buffers)].filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
 }
 
 // WebAssembly.compile refuses views of a SharedArrayBuffer; bytes that came through postMessage never are.

@@ -61,6 +61,18 @@ export const catWat = (): ModuleRef =>
             (drop (call $fd_write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24)))
             (br $more))))))`);
 
+/** Copies stdin to stdout, or spins forever if stdin starts with "h" (hang). Quick otherwise. */
+export const echoOrHangWat = (): ModuleRef =>
+  fromWat(`(module ${WASI_IMPORTS}
+    (memory (export "memory") 1)
+    (func (export "_start")
+      (i32.store (i32.const 0) (i32.const 1024))
+      (i32.store (i32.const 4) (i32.const 1024))
+      (drop (call $fd_read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))
+      (if (i32.eq (i32.load8_u (i32.const 1024)) (i32.const 104)) (then (loop $forever (br $forever))))
+      (i32.store (i32.const 4) (i32.load (i32.const 8)))
+      (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))`);
+
 /** Writes `chunks` x 64 KiB of 'x' to stdout. */
 export const floodWat = (chunks: number): ModuleRef =>
   fromWat(`(module ${WASI_IMPORTS}

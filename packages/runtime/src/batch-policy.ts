@@ -1,0 +1,30 @@
+import { MAX_BATCH_TASKS } from './limits';
+import { Lru } from './lru';
+
+/** Expected guest time one batch may carry: longer, and a worker's results would wait too long. */
+export const BATCH_BUDGET_MS = 5;
+const EWMA_WEIGHT = 0.25;
+const DIGESTS_TRACKED = 256;
+
+/**
+ * How long tasks of each module have been taking (an EWMA of `durationMs`), and so how many of
+ * them one message to a worker should carry. A module not yet seen, or a slow one, goes one task
+ * at a time, exactly as without batching.
+ */
+export class DurationEstimates {
+  readonly #ms = new Lru<string, number>(DIGESTS_TRACKED);
+
+  observe(digest: string, durationMs: number): void {
+    const previous = this.#ms.get(digest);
+    this.#ms.set(digest, previous === undefined ? durationMs : previous + EWMA_WEIGHT * (durationMs - previous));
+  }
+
+  /** Tasks of `digest` to send one worker when `waiting` of them are queued for `workers` workers. */
+  batchSize(digest: string, waiting: number, workers: number): number {
+    const ms = this.#ms.get(digest);
+    if (ms === undefined) return 1;
+    const withinBudget = Math.floor(BATCH_BUDGET_MS / Math.max(ms, 0.001));
+    // An even share, so one worker does not take the whole queue while the others idle.
+    return Math.max(1, Math.min(MAX_BATCH_TASKS, withinBudget, Math.ceil(waiting / workers)));
+  }
+}

@@ -1,0 +1,248 @@
+// Batching in the pool: several queued tasks of a quick module per message, with each task's
+// deadline, cancellation and failure handled exactly as when tasks go one at a time.
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeWorker, module, ok, settle, setup as setupPool, text } from './pool-fakes';
+import { task } from './test-modules';
+import type { TaskOutcome, TaskSpec, WorkerPool } from './types';
+
+let pool: WorkerPool | undefined;
+afterEach(() => pool?.stop());
+
+function setup(size = 1): ReturnType<typeof setupPool> {
+  const made = setupPool(size);
+  pool = made.pool;
+  return made;
+}
+
+const named = (name: string, overrides: Partial<TaskSpec> = {}): TaskSpec => task({ args: [name], ...overrides });
+const argsOf = (worker: FakeWorker | undefined, nth: number): string[] => worker?.sent[nth]?.tasks.map(({ task }) => task.args[0] ?? '') ?? [];
+
+/**
+ * Runs one task of `module` that took `durationMs`, then queues `names` behind a second one and
+ * finishes that, so the queued tasks go out together (or not) as message 2.
+ */
+async function queueBehindBusyWorker(pool: WorkerPool, worker: FakeWorker, names: string[], overrides: Partial<TaskSpec> = {}, durationMs = 0.1): Promise<Array<Promise<TaskOutcome>>> {
+  const first = pool.run(module, task());
+  await settle();
+  worker.answer(0, [ok('', durationMs)]);
+  await first;
+  const busy = pool.run(module, task());
+  await settle();
+  const queued = names.map((name) => pool.run(module, named(name, overrides)));
+  worker.answer(1, [ok('', durationMs)]);
+  await busy;
+  await settle();
+  return queued;
+}
+
+describe('batching', () => {
+  it('sends the queued tasks of a quick module in one message and takes their results in several', async () => {
+    const { pool, workers } = setup();
+    const worker = workers[0] as FakeWorker;
+    const queued = await queueBehindBusyWorker(pool, worker, ['a', 'b', 'c', 'd']);
+    expect(worker.sent).toHaveLength(3);
+    expect(argsOf(worker, 2)).toEqual(['a', 'b', 'c', 'd']);
+    expect(worker.sent[2]?.bytes).toBeNull();
+    expect(pool.busy).toBe(1);
+
+    worker.answer(2, [ok('A'), ok('B')]);
+    worker.answer(2, [ok('C'), ok('D')], 2);
+    expect((await Promise.all(queued)).map((outcome) => text(outcome.stdout))).toEqual(['A', 'B', 'C', 'D']);
+    expect(pool.busy).toBe(0);
+  });
+
+  it('sends tasks one at a time while a module is unknown or slow', async () => {
+    const { pool, workers } = setup();
+    const worker = workers[0] as FakeWorker;
+    const unknown = [pool.run(module, named('a')), pool.run(module, named('b'))];
+    await settle();
+    expect(argsOf(worker, 0)).toEqual(['a']);
+    worker.answer(0, [ok('', 10)]);
+    await settle();
+    expect(argsOf(worker, 1)).toEqual(['b']);
+    worker.answer(1, [ok('', 10)]);
+    await Promise.all(unknown);
+
+    const slow = [pool.run(module, named('c')), pool.run(module, named('d')), pool.run(module, named('e'))];
+    await settle();
+    worker.answer(2, [ok('', 10)]);
+    await settle();
+    expect(argsOf(worker, 3)).toEqual(['d']);
+    worker.answer(3, [ok('', 10)]);
+    await settle();
+    worker.answer(4, [ok('', 10)]);
+    await Promise.all(slow);
+  });
+
+  it('shares a queue between workers instead of giving it all to the first one free', async () => {
+    const { pool, workers } = setup(2);
+    const warm = [pool.run(module, task()), pool.run(module, task())];
+    await settle();
+    workers[0]?.answer(0, [ok('', 0.1)]);
+    workers[1]?.answer(0, [ok('', 0.1)]);
+    await Promise.all(warm);
+    const busy = [pool.run(module, task()), pool.run(module, task())];
+    const queued = ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => pool.run(module, named(name)));
+    await settle();
+    workers[0]?.answer(1, [ok('', 0.1)]);
+    await settle();
+    expect(argsOf(workers[0], 2)).toEqual(['a', 'b', 'c']);
+    workers[1]?.answer(1, [ok('', 0.1)]);
+    await settle();
+    expect(argsOf(workers[1], 2)).toEqual(['d', 'e']);
+    workers[0]?.answer(2, [ok(), ok(), ok()]);
+    workers[1]?.answer(2, [ok(), ok()]);
+    await settle();
+    workers[0]?.answer(3, [ok()]);
+    await Promise.all([...busy, ...queued]);
+  });
+
+  it('times out the running task of a batch and runs the tasks behind it on a fresh worker', async () => {
+    const { pool, workers, timers } = setup();
+    const worker = workers[0] as FakeWorker;
+    const [a, b, c, d] = await queueBehindBusyWorker(pool, worker, ['a', 'b', 'c', 'd'], { timeoutMs: 500 });
+    worker.start(2, 0);
+    timers.advance(100);
+    worker.answer(2, [ok('A')]);
+    worker.start(2, 1);
+    timers.advance(499);
+    expect(worker.terminated).toBe(false);
+    timers.advance(1);
+    expect(await b).toMatchObject({ status: 'timeout', exitCode: null, durationMs: 500 });
+    expect(text((await a!).stdout)).toBe('A');
+    expect(worker.terminated).toBe(true);
+
+    await settle();
+    const fresh = workers[1] as FakeWorker;
+    expect(argsOf(fresh, 0)).toEqual(['c', 'd']);
+    expect(fresh.sent[0]?.bytes).toEqual(module.bytes);
+    fresh.answer(0, [ok('C'), ok('D')]);
+    expect([text((await c!).stdout), text((await d!).stdout)]).toEqual(['C', 'D']);
+    expect(timers.pending).toBe(0);
+  });
+
+  it('charges a timeout to the task the worker is running, not to a finished one it has not reported', async () => {
+    const { pool, workers, timers } = setup();
+    const worker = workers[0] as FakeWorker;
+    const [a, b, c, d] = await queueBehindBusyWorker(pool, worker, ['a', 'b', 'c', 'd'], { timeoutMs: 500 });
+    worker.start(2, 0);
+    timers.advance(1);
+    worker.start(2, 1);
+    timers.advance(1);
+    worker.start(2, 2); // a and b are done; their results wait in the worker
+    timers.advance(498);
+    let settled = false;
+    void a!.then(() => (settled = true));
+    await settle();
+    expect(settled).toBe(false);
+    expect(worker.terminated).toBe(false);
+    timers.advance(2);
+    expect(await c).toMatchObject({ status: 'timeout', durationMs: 500 });
+    await settle();
+    expect(argsOf(workers[1], 0)).toEqual(['a', 'b', 'd']);
+    workers[1]?.answer(0, [ok('A'), ok('B'), ok('D')]);
+    expect((await Promise.all([a!, b!, d!])).map((outcome) => text(outcome.stdout))).toEqual(['A', 'B', 'D']);
+  });
+
+  it('counts a deadline from the last reply when the worker cannot share its progress', async () => {
+    const { pool, workers, timers } = setup();
+    const worker = workers[0] as FakeWorker;
+    const [a, b] = await queueBehindBusyWorker(pool, worker, ['a', 'b'], { timeoutMs: 500 });
+    timers.advance(400);
+    worker.answer(2, [ok('A')]);
+    timers.advance(499);
+    expect(worker.terminated).toBe(false);
+    timers.advance(1);
+    expect(await b).toMatchObject({ status: 'timeout', durationMs: 500 });
+    expect(text((await a!).stdout)).toBe('A');
+  });
+
+  it('cancels a task still waiting in a batch at once, keeps the worker and ignores its result', async () => {
+    const { pool, workers } = setup();
+    const worker = workers[0] as FakeWorker;
+    const controller = new AbortController();
+    const first = pool.run(module, task());
+    await settle();
+    worker.answer(0, [ok('', 0.1)]);
+    await first;
+    const busy = pool.run(module, task());
+    await settle();
+    const [a, b, c] = [pool.run(module, named('a')), pool.run(module, named('b'), controller.signal), pool.run(module, named('c'))];
+    worker.answer(1, [ok('', 0.1)]);
+    await busy;
+    await settle();
+    worker.start(2, 0);
+    controller.abort();
+    expect(await b).toMatchObject({ status: 'error', hostFailure: 'cancelled' });
+    expect(worker.terminated).toBe(false);
+    worker.answer(2, [ok('A'), ok('B'), ok('C')]);
+    expect([text((await a).stdout), text((await c).stdout)]).toEqual(['A', 'C']);
+    expect(text((await b).stderr)).toBe('cancelled');
+    expect(workers).toHaveLength(1);
+    expect(pool.busy).toBe(0);
+  });
+
+  it('cancels the running task of a batch by replacing the worker, and runs the rest elsewhere', async () => {
+    const { pool, workers } = setup();
+    const worker = workers[0] as FakeWorker;
+    const controller = new AbortController();
+    const first = pool.run(module, task());
+    await settle();
+    worker.answer(0, [ok('', 0.1)]);
+    await first;
+    const busy = pool.run(module, task());
+    await settle();
+    const [a, b, c] = [pool.run(module, named('a')), pool.run(module, named('b'), controller.signal), pool.run(module, named('c'))];
+    worker.answer(1, [ok('', 0.1)]);
+    await busy;
+    await settle();
+    worker.answer(2, [ok('A')]);
+    worker.start(2, 1);
+    controller.abort();
+    expect(await b).toMatchObject({ hostFailure: 'cancelled' });
+    expect(worker.terminated).toBe(true);
+    await settle();
+    expect(argsOf(workers[1], 0)).toEqual(['c']);
+    workers[1]?.answer(0, [ok('C')]);
+    expect([text((await a).stdout), text((await c).stdout)]).toEqual(['A', 'C']);
+  });
+
+  it('fails only the running task when a worker dies mid-batch, and runs the rest on a fresh worker', async () => {
+    const { pool, workers } = setup();
+    const worker = workers[0] as FakeWorker;
+    const [a, b, c] = await queueBehindBusyWorker(pool, worker, ['a', 'b', 'c']);
+    worker.answer(2, [ok('A')]);
+    worker.start(2, 1);
+    worker.die('out of memory');
+    expect(await b).toMatchObject({ status: 'error', hostFailure: 'runtime worker died: out of memory' });
+    await settle();
+    expect(argsOf(workers[1], 0)).toEqual(['c']);
+    workers[1]?.answer(0, [ok('C')]);
+    expect([text((await a!).stdout), text((await c!).stdout)]).toEqual(['A', 'C']);
+  });
+
+  it('sends a whole batch again, with the bytes, when the worker lacks the module', async () => {
+    const { pool, workers } = setup();
+    const worker = workers[0] as FakeWorker;
+    const queued = await queueBehindBusyWorker(pool, worker, ['a', 'b']);
+    worker.say({ type: 'module_missing', batch: worker.sent[2]?.batch });
+    await settle();
+    expect(argsOf(worker, 3)).toEqual(['a', 'b']);
+    expect(worker.sent[3]?.bytes).toEqual(module.bytes);
+    worker.answer(3, [ok('A'), ok('B')]);
+    expect((await Promise.all(queued)).map((outcome) => text(outcome.stdout))).toEqual(['A', 'B']);
+  });
+
+  it('treats results out of order as a broken worker', async () => {
+    const { pool, workers } = setup();
+    const worker = workers[0] as FakeWorker;
+    const [a, b] = await queueBehindBusyWorker(pool, worker, ['a', 'b']);
+    worker.answer(2, [ok('B')], 1);
+    expect(text((await a!).stderr)).toMatch(/malformed worker reply: results out of order/);
+    expect(worker.terminated).toBe(true);
+    await settle();
+    expect(argsOf(workers[1], 0)).toEqual(['b']);
+    workers[1]?.answer(0, [ok('B')]);
+    expect(text((await b!).stdout)).toBe('B');
+  });
+});
