@@ -117,14 +117,15 @@ async function runCommand(
       onHostError: (call, thrown) => stderr.note(`runtime: host error in ${call}: ${describeThrown(thrown)}\n`),
     });
     const imports: WebAssembly.Imports = { wasi_snapshot_preview1: wasi.wasiImport };
-    if (prepared.memoryImport !== null) {
-      const lease = importedMemory(scaffold.memories, prepared.memoryImport, memoryLimit);
+    const declared = prepared.memoryImport;
+    if (declared !== null) {
+      const lease = await reserving(() => importedMemory(scaffold.memories, declared, memoryLimit));
       if (typeof lease === 'string') return failedOutcome(lease, elapsed());
       held.lease = lease;
       imports[MEMORY_IMPORT.module] = { [MEMORY_IMPORT.name]: lease.memory };
     }
     // Synchronous: workers may block, and it spares a turn of the event loop per task.
-    instance = new WebAssembly.Instance(prepared.module, imports);
+    instance = await reserving(() => new WebAssembly.Instance(prepared.module, imports));
   } catch (thrown) {
     return failedOutcome(`cannot start module: ${describeThrown(thrown)}`, elapsed());
   }
@@ -173,6 +174,25 @@ async function runCommand(
     outcome.preopens = trees;
   }
   return outcome;
+}
+
+const RESERVE_RETRIES = 6;
+
+/**
+ * Runs `make`, which creates a wasm memory, and retries it when the engine cannot reserve the
+ * address space yet: a burst of short tasks can outrun the release of dead instances' memories
+ * (seen in Chromium at thousands of tasks a second), which fails as a RangeError.
+ */
+async function reserving<T>(make: () => T): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return make();
+    } catch (thrown) {
+      const refused = thrown instanceof RangeError && /out of memory|could not allocate memory/i.test(thrown.message);
+      if (!refused || attempt >= RESERVE_RETRIES) throw thrown;
+      await new Promise((resolve) => setTimeout(resolve, 2 ** attempt));
+    }
+  }
 }
 
 function importedMemory(memories: MemoryPool, declared: MemoryLimits, limitPages: number): MemoryLease | string {

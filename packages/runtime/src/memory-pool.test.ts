@@ -75,4 +75,24 @@ describe('memory pool', () => {
     expect(memories.handedOut[1]).toBe(memories.handedOut[0]);
     expect(seen.stdout).toEqual(new Uint8Array(16));
   });
+
+  it('retries an instance whose memory cannot be reserved yet, and gives up after a few tries', async () => {
+    const Real = WebAssembly.Instance;
+    let refusals = 2;
+    WebAssembly.Instance = function (module: WebAssembly.Module, imports?: WebAssembly.Imports) {
+      if (refusals-- > 0) throw new RangeError('WebAssembly.Instance(): Out of memory: Cannot allocate Wasm memory for new instance');
+      return new Real(module, imports);
+    } as unknown as typeof WebAssembly.Instance;
+    try {
+      const scaffold = createScaffold();
+      expect((await executeModule(scaffold, reader, task(), CAPS)).status).toBe('ok');
+      expect(refusals).toBe(-1);
+      refusals = 100;
+      const given = await executeModule(scaffold, reader, task(), CAPS);
+      expect(new TextDecoder().decode(given.stderr)).toMatch(/^cannot start module: RangeError: .*Out of memory/);
+    } finally {
+      WebAssembly.Instance = Real;
+    }
+  });
 });
+

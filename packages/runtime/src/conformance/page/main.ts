@@ -36,7 +36,8 @@ window.tabgridBurst = async (request, times) => {
   const started = performance.now();
   const outcomes = await Promise.all(Array.from({ length: times }, () => pool.run(module, task)));
   const elapsed = performance.now() - started;
-  if (outcomes.some((outcome) => outcome.status !== 'ok')) throw new Error('bench task failed');
+  const failed = outcomes.find((outcome) => outcome.status !== 'ok');
+  if (failed !== undefined) throw new Error(`bench task failed: ${failed.status}: ${new TextDecoder().decode(failed.stderr)}`);
   return elapsed;
 };
 document.title = 'ready';
