@@ -514,12 +514,17 @@ async function measureTab(serverUrl: string, client: TabgridClient, primesN: num
   }
 }
 
+function nodeTuning(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('TABGRID_NODE_') && e[1] !== undefined));
+}
+
 export async function benchDistributed(): Promise<DistributedReport> {
   const loadStart = os.loadavg().map((x) => round(x));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tabgrid-bench-dist-'));
   const webDir = process.env.TABGRID_BENCH_WEB_DIR ?? path.join(ROOT, 'apps/web/dist');
   let server: RunningServer | null = await startServer({
-    ...loadConfig({ PORT: '0', HOST: '127.0.0.1', TABGRID_DATA: dataDir, TABGRID_API_KEY: API_KEY }, ROOT),
+    // TABGRID_NODE_* (pipeline depth) pass through, for tuning.
+    ...loadConfig({ ...nodeTuning(), PORT: '0', HOST: '127.0.0.1', TABGRID_DATA: dataDir, TABGRID_API_KEY: API_KEY }, ROOT),
     webDir,
   });
   const tabgrid: SystemFigures[] = [];
