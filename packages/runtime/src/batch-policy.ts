@@ -19,12 +19,13 @@ export class DurationEstimates {
     this.#ms.set(digest, previous === undefined ? durationMs : previous + EWMA_WEIGHT * (durationMs - previous));
   }
 
-  /** Tasks of `digest` to send one worker when `waiting` of them are queued for `workers` workers. */
-  batchSize(digest: string, waiting: number, workers: number): number {
+  /** Tasks of `digest` to send one worker when `waiting` of them are queued and `idleWorkers` could take some. */
+  batchSize(digest: string, waiting: number, idleWorkers: number): number {
     const ms = this.#ms.get(digest);
     if (ms === undefined) return 1;
     const withinBudget = Math.floor(BATCH_BUDGET_MS / Math.max(ms, 0.001));
-    // An even share, so one worker does not take the whole queue while the others idle.
-    return Math.max(1, Math.min(MAX_BATCH_TASKS, withinBudget, Math.ceil(waiting / workers)));
+    // An even share, so one worker does not take the whole queue while others idle; the budget
+    // bounds what a worker that takes all while the others are busy can hold up.
+    return Math.max(1, Math.min(MAX_BATCH_TASKS, withinBudget, Math.ceil(waiting / Math.max(idleWorkers, 1))));
   }
 }

@@ -74,27 +74,20 @@ describe('batching', () => {
     await Promise.all(slow);
   });
 
-  it('shares a queue between workers instead of giving it all to the first one free', async () => {
+  it('splits tasks submitted in one turn evenly between idle workers, one message each', async () => {
     const { pool, workers } = setup(2);
     const warm = [pool.run(module, task()), pool.run(module, task())];
     await settle();
     workers[0]?.answer(0, [ok('', 0.1)]);
     workers[1]?.answer(0, [ok('', 0.1)]);
     await Promise.all(warm);
-    const busy = [pool.run(module, task()), pool.run(module, task())];
-    const queued = ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => pool.run(module, named(name)));
+    const burst = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((name) => pool.run(module, named(name)));
     await settle();
-    workers[0]?.answer(1, [ok('', 0.1)]);
-    await settle();
-    expect(argsOf(workers[0], 2)).toEqual(['a', 'b', 'c']);
-    workers[1]?.answer(1, [ok('', 0.1)]);
-    await settle();
-    expect(argsOf(workers[1], 2)).toEqual(['d', 'e']);
-    workers[0]?.answer(2, [ok(), ok(), ok()]);
-    workers[1]?.answer(2, [ok(), ok()]);
-    await settle();
-    workers[0]?.answer(3, [ok()]);
-    await Promise.all([...busy, ...queued]);
+    expect(argsOf(workers[0], 1)).toEqual(['a', 'b', 'c', 'd']);
+    expect(argsOf(workers[1], 1)).toEqual(['e', 'f', 'g']);
+    workers[0]?.answer(1, [ok('A'), ok('B'), ok('C'), ok('D')]);
+    workers[1]?.answer(1, [ok('E'), ok('F'), ok('G')]);
+    expect((await Promise.all(burst)).map((outcome) => text(outcome.stdout)).join('')).toBe('ABCDEFG');
   });
 
   it('times out the running task of a batch and runs the tasks behind it on a fresh worker', async () => {
@@ -245,4 +238,19 @@ describe('batching', () => {
     workers[1]?.answer(0, [ok('B')]);
     expect(text((await b!).stdout)).toBe('B');
   });
+
+  it('fails the tasks of a batch the worker refused as host failures, and keeps the worker', async () => {
+    const { pool, workers } = setup();
+    const worker = workers[0] as FakeWorker;
+    const [a, b] = await queueBehindBusyWorker(pool, worker, ['a', 'b']);
+    worker.say({ type: 'refused', batch: worker.sent[2]?.batch, error: 'tasks must be an array' });
+    expect(await a).toMatchObject({ hostFailure: 'runtime worker refused the batch: tasks must be an array' });
+    expect((await b)?.hostFailure).toBe('runtime worker refused the batch: tasks must be an array');
+    const next = pool.run(module, task());
+    await settle();
+    worker.answer(3, [ok('next')]);
+    expect(text((await next).stdout)).toBe('next');
+    expect(worker.terminated).toBe(false);
+  });
 });
+

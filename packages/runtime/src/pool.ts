@@ -91,6 +91,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
   let brokenReason: string | null = null;
   let nextSeq = 1;
   let nextBatch = 1;
+  let pumpQueued = false;
 
   function startSlot(index: number): void {
     const slot: Slot = { handle: spawn(), state: 'starting', terminated: null, knownDigests: new Lru(MODULE_CACHE_ENTRIES), batch: null };
@@ -171,7 +172,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
       if (index < 0) return;
       let waiting = 0;
       while (waiting < queue.length && waiting < MAX_BATCH_TASKS * size && queue[waiting]?.module.digest === digest) waiting++;
-      dispatch(slots[index] as Slot, queue.splice(0, estimates.batchSize(digest, waiting, size)));
+      dispatch(slots[index] as Slot, queue.splice(0, estimates.batchSize(digest, waiting, idle.length)));
     }
   }
 
@@ -343,7 +344,15 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
       };
       signal?.addEventListener('abort', job.onAbort, { once: true });
       queue.push(job);
-      pump();
+      // Callers often submit several tasks in one turn (a node agent gets them in batches): wait
+      // for the rest, so the first message to a worker carries them too.
+      if (!pumpQueued) {
+        pumpQueued = true;
+        queueMicrotask(() => {
+          pumpQueued = false;
+          pump();
+        });
+      }
     });
   }
 

@@ -12,15 +12,11 @@ export interface RuntimeWorker extends RuntimeWorkerApi {
   run(request: RunRequest): Promise<RunReply>;
 }
 
-/**
- * The worker side, identical in a Web Worker and a worker thread: keeps compiled modules warm by
- * digest and runs one task at a time. Replies are plain data; nothing throws across the boundary.
- */
-export function createRuntimeWorker(cacheEntries = MODULE_CACHE_ENTRIES): RuntimeWorker {
+/** Compiled modules kept warm by digest, and the scaffolding every task of this worker borrows. */
+export function createBatchRunner(cacheEntries = MODULE_CACHE_ENTRIES): BatchRunner {
   const modules = new Lru<string, PreparedModule>(cacheEntries);
   const scaffold = createScaffold();
-
-  const runner: BatchRunner = {
+  return {
     async moduleFor(digest, bytes): Promise<ModuleLookup> {
       const cached = modules.get(digest);
       if (cached !== undefined) return { type: 'ready', prepared: cached };
@@ -33,6 +29,14 @@ export function createRuntimeWorker(cacheEntries = MODULE_CACHE_ENTRIES): Runtim
     },
     execute: (prepared, task, caps) => executeModule(scaffold, prepared, task, caps),
   };
+}
+
+/**
+ * The worker side, identical in a Web Worker and a worker thread: keeps compiled modules warm by
+ * digest and runs one task at a time. Replies are plain data; nothing throws across the boundary.
+ */
+export function createRuntimeWorker(cacheEntries = MODULE_CACHE_ENTRIES): RuntimeWorker {
+  const runner = createBatchRunner(cacheEntries);
 
   async function run(raw: unknown): Promise<RunReply> {
     const request = parseRunRequest(raw);
