@@ -25,13 +25,15 @@ import {
 import type { ServerEvent } from '@tabgrid/protocol';
 import { readSseFrames } from './sse';
 import { readLines } from './text-lines';
+import { fetchTransport, nodeHttpTransport, type BufferedTransport, type FetchLike } from './transport';
 
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+export type { FetchLike } from './transport';
 
 export interface TabgridClientOptions {
   /** Origin of the orchestrator, e.g. http://localhost:8080; '' means same origin (browser). */
   baseUrl: string;
   apiKey?: string;
+  /** Used for every call when given; otherwise streams use fetch and, under Node, JSON calls node:http. */
   fetch?: FetchLike;
 }
 
@@ -66,12 +68,14 @@ export class TabgridClient {
   readonly #baseUrl: string;
   readonly #apiKey: string | undefined;
   readonly #fetch: FetchLike;
+  readonly #transport: BufferedTransport;
 
   constructor(options: TabgridClientOptions) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#apiKey = options.apiKey === '' ? undefined : options.apiKey;
     // Unbound window.fetch throws "Illegal invocation" in browsers, so never store it bare.
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#transport = (options.fetch === undefined ? nodeHttpTransport() : undefined) ?? fetchTransport(this.#fetch);
   }
 
   health(options: CallOptions = {}): Promise<{ ok: boolean }> {
@@ -157,7 +161,7 @@ export class TabgridClient {
   async #openStream(path: string, accept: string, signal: AbortSignal | undefined): Promise<ReadableStream<Uint8Array> | undefined> {
     let response: Response;
     try {
-      response = await this.#send('GET', path, accept, undefined, signal);
+      response = await this.#send(path, accept, signal);
     } catch (e) {
       if (signal?.aborted === true) return undefined;
       throw e;
@@ -173,39 +177,34 @@ export class TabgridClient {
     options: CallOptions,
     parse: (raw: unknown) => T,
   ): Promise<T> {
-    const response = await this.#send(method, path, 'application/json', body, options.signal);
-    const text = await response.text();
+    const headers = this.#headers('application/json', body);
+    const request = { method, url: `${this.#baseUrl}${path}`, headers, ...(body === undefined ? {} : { body: body.data }) };
+    const { status, text } = await this.#transport(options.signal === undefined ? request : { ...request, signal: options.signal });
     const json = parseJsonOrUndefined(text);
-    return withStatus(response.status, () => {
+    if (status < 200 || status > 299) throw apiErrorFromBody(status, json, text);
+    return withStatus(status, () => {
       if (json === undefined) throw new TabgridError('internal', 'unexpected response: body is not JSON');
       return parse(json);
     });
   }
 
-  /** Sends a request; a non-2xx answer becomes a TabgridApiError from its error body. */
-  async #send(
-    method: 'GET' | 'POST' | 'DELETE',
-    path: string,
-    accept: string,
-    body: Body | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<Response> {
-    const headers: Record<string, string> = { accept };
-    if (this.#apiKey !== undefined) headers.authorization = `Bearer ${this.#apiKey}`;
-    const init: RequestInit = { method, headers };
-    if (body !== undefined) {
-      headers['content-type'] = body.contentType;
-      // A Uint8Array may be a view into a larger buffer: copy so exactly its bytes are sent.
-      init.body = typeof body.data === 'string' ? body.data : body.data.slice();
-    }
+  /** A streaming GET; a non-2xx answer becomes a TabgridApiError from its error body. */
+  async #send(path: string, accept: string, signal: AbortSignal | undefined): Promise<Response> {
+    const init: RequestInit = { method: 'GET', headers: this.#headers(accept, undefined) };
     if (signal !== undefined) init.signal = signal;
-
     const response = await this.#fetch(`${this.#baseUrl}${path}`, init);
     if (!response.ok) {
       const text = await response.text();
       throw apiErrorFromBody(response.status, parseJsonOrUndefined(text), text);
     }
     return response;
+  }
+
+  #headers(accept: string, body: Body | undefined): Record<string, string> {
+    const headers: Record<string, string> = { accept };
+    if (this.#apiKey !== undefined) headers.authorization = `Bearer ${this.#apiKey}`;
+    if (body !== undefined) headers['content-type'] = body.contentType;
+    return headers;
   }
 }
 

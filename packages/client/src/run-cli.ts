@@ -31,7 +31,7 @@ export async function runCli(io: CliIo): Promise<number> {
   try {
     return await execute(command, client, io);
   } catch (e) {
-    // fetch rejects with a bare TypeError("fetch failed"); the useful part is in `cause`.
+    // An unreachable server is a bare TypeError ("fetch failed", "request failed"); the useful part is in `cause`.
     if (e instanceof TypeError) {
       const cause = e.cause instanceof Error ? ` (${e.cause.message})` : '';
       io.stderr(`tabgrid: cannot reach ${command.config.url}: ${e.message}${cause}\n`);
