@@ -18,18 +18,23 @@ const named = (name: string, overrides: Partial<TaskSpec> = {}): TaskSpec => tas
 const argsOf = (worker: FakeWorker | undefined, nth: number): string[] => worker?.sent[nth]?.tasks.map(({ task }) => task.args[0] ?? '') ?? [];
 
 /**
- * Runs one task of `module` that took `durationMs`, then queues `names` behind a second one and
- * finishes that, so the queued tasks go out together (or not) as message 2.
+ * Runs one quick task of `module`, then queues `names` behind a second one and finishes that, so
+ * the queued tasks go out together as message 2. `signals` are passed to the named tasks.
  */
-async function queueBehindBusyWorker(pool: WorkerPool, worker: FakeWorker, names: string[], overrides: Partial<TaskSpec> = {}, durationMs = 0.1): Promise<Array<Promise<TaskOutcome>>> {
+async function queueBehindBusyWorker(
+  pool: WorkerPool,
+  worker: FakeWorker,
+  names: string[],
+  { overrides = {}, signals = {} }: { overrides?: Partial<TaskSpec>; signals?: Record<string, AbortSignal> } = {},
+): Promise<Array<Promise<TaskOutcome>>> {
   const first = pool.run(module, task());
   await settle();
-  worker.answer(0, [ok('', durationMs)]);
+  worker.answer(0, [ok('', 0.1)]);
   await first;
   const busy = pool.run(module, task());
   await settle();
-  const queued = names.map((name) => pool.run(module, named(name, overrides)));
-  worker.answer(1, [ok('', durationMs)]);
+  const queued = names.map((name) => pool.run(module, named(name, overrides), signals[name]));
+  worker.answer(1, [ok('', 0.1)]);
   await busy;
   await settle();
   return queued;
@@ -93,7 +98,7 @@ describe('batching', () => {
   it('times out the running task of a batch and runs the tasks behind it on a fresh worker', async () => {
     const { pool, workers, timers } = setup();
     const worker = workers[0] as FakeWorker;
-    const [a, b, c, d] = await queueBehindBusyWorker(pool, worker, ['a', 'b', 'c', 'd'], { timeoutMs: 500 });
+    const [a, b, c, d] = await queueBehindBusyWorker(pool, worker, ['a', 'b', 'c', 'd'], { overrides: { timeoutMs: 500 } });
     worker.start(2, 0);
     timers.advance(100);
     worker.answer(2, [ok('A')]);
@@ -117,7 +122,7 @@ describe('batching', () => {
   it('charges a timeout to the task the worker is running, not to a finished one it has not reported', async () => {
     const { pool, workers, timers } = setup();
     const worker = workers[0] as FakeWorker;
-    const [a, b, c, d] = await queueBehindBusyWorker(pool, worker, ['a', 'b', 'c', 'd'], { timeoutMs: 500 });
+    const [a, b, c, d] = await queueBehindBusyWorker(pool, worker, ['a', 'b', 'c', 'd'], { overrides: { timeoutMs: 500 } });
     worker.start(2, 0);
     timers.advance(1);
     worker.start(2, 1);
@@ -140,7 +145,7 @@ describe('batching', () => {
   it('counts a deadline from the last reply when the worker cannot share its progress', async () => {
     const { pool, workers, timers } = setup();
     const worker = workers[0] as FakeWorker;
-    const [a, b] = await queueBehindBusyWorker(pool, worker, ['a', 'b'], { timeoutMs: 500 });
+    const [a, b] = await queueBehindBusyWorker(pool, worker, ['a', 'b'], { overrides: { timeoutMs: 500 } });
     timers.advance(400);
     worker.answer(2, [ok('A')]);
     timers.advance(499);
@@ -154,23 +159,14 @@ describe('batching', () => {
     const { pool, workers } = setup();
     const worker = workers[0] as FakeWorker;
     const controller = new AbortController();
-    const first = pool.run(module, task());
-    await settle();
-    worker.answer(0, [ok('', 0.1)]);
-    await first;
-    const busy = pool.run(module, task());
-    await settle();
-    const [a, b, c] = [pool.run(module, named('a')), pool.run(module, named('b'), controller.signal), pool.run(module, named('c'))];
-    worker.answer(1, [ok('', 0.1)]);
-    await busy;
-    await settle();
+    const [a, b, c] = await queueBehindBusyWorker(pool, worker, ['a', 'b', 'c'], { signals: { b: controller.signal } });
     worker.start(2, 0);
     controller.abort();
     expect(await b).toMatchObject({ status: 'error', hostFailure: 'cancelled' });
     expect(worker.terminated).toBe(false);
     worker.answer(2, [ok('A'), ok('B'), ok('C')]);
-    expect([text((await a).stdout), text((await c).stdout)]).toEqual(['A', 'C']);
-    expect(text((await b).stderr)).toBe('cancelled');
+    expect([text((await a!).stdout), text((await c!).stdout)]).toEqual(['A', 'C']);
+    expect(text((await b!).stderr)).toBe('cancelled');
     expect(workers).toHaveLength(1);
     expect(pool.busy).toBe(0);
   });
@@ -179,16 +175,7 @@ describe('batching', () => {
     const { pool, workers } = setup();
     const worker = workers[0] as FakeWorker;
     const controller = new AbortController();
-    const first = pool.run(module, task());
-    await settle();
-    worker.answer(0, [ok('', 0.1)]);
-    await first;
-    const busy = pool.run(module, task());
-    await settle();
-    const [a, b, c] = [pool.run(module, named('a')), pool.run(module, named('b'), controller.signal), pool.run(module, named('c'))];
-    worker.answer(1, [ok('', 0.1)]);
-    await busy;
-    await settle();
+    const [a, b, c] = await queueBehindBusyWorker(pool, worker, ['a', 'b', 'c'], { signals: { b: controller.signal } });
     worker.answer(2, [ok('A')]);
     worker.start(2, 1);
     controller.abort();
@@ -197,7 +184,7 @@ describe('batching', () => {
     await settle();
     expect(argsOf(workers[1], 0)).toEqual(['c']);
     workers[1]?.answer(0, [ok('C')]);
-    expect([text((await a).stdout), text((await c).stdout)]).toEqual(['A', 'C']);
+    expect([text((await a!).stdout), text((await c!).stdout)]).toEqual(['A', 'C']);
   });
 
   it('fails only the running task when a worker dies mid-batch, and runs the rest on a fresh worker', async () => {

@@ -1,4 +1,4 @@
-import { serveBatches, type BatchPort, type BatchRunner, type ModuleLookup } from './batch-server';
+import { serveBatches, type BatchRunner, type ModuleLookup } from './batch-server';
 import { createScaffold, executeModule, type PreparedModule } from './execute';
 import { MODULE_CACHE_ENTRIES } from './limits';
 import { Lru } from './lru';
@@ -56,7 +56,7 @@ export function createRuntimeWorker(cacheEntries = MODULE_CACHE_ENTRIES): Runtim
   return {
     ping: () => Promise.resolve(WORKER_PROTOCOL_VERSION),
     open(port, progress) {
-      serveBatches(runner, port as BatchPort, progress === null ? null : progressCells(progress));
+      serveBatches(runner, port, progress === null ? null : progressCells(progress));
       return Promise.resolve();
     },
     async run(raw) {
