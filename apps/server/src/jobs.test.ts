@@ -2,8 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobInfo, JobResult } from '@tabgrid/protocol';
+import type { InvokeResult, JobInfo, JobResult } from '@tabgrid/protocol';
 import { loadConfig } from './config';
+import type { Dispatcher } from './dispatch/dispatcher';
+import { JobService } from './dispatch/jobs';
+import { openDatabase } from './store/database';
+import { createSqliteFunctionStore } from './store/function-store';
+import { createSqliteJobStore, type JobStore } from './store/job-store';
 import { startServer, type RunningServer } from './server';
 import { api, API_KEY, startVolunteer, upload, waitFor } from './test-support';
 
@@ -157,6 +162,32 @@ describe('restart', () => {
     } finally {
       volunteer.volunteer.stop();
       await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('interactive invoke persistence', () => {
+  it('writes nothing before the reply; the next flush writes the job and its result in one transaction', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tabgrid-invoke-store-'));
+    const db = openDatabase(dataDir);
+    try {
+      const store = createSqliteJobStore(db);
+      const writes: string[] = [];
+      const counted: JobStore = { ...store, createJob: (...a) => (writes.push('createJob'), store.createJob(...a)), write: (...a) => (writes.push(`write ${a[0].length} ${a[1].length}`), store.write(...a)) };
+      const functions = createSqliteFunctionStore(db);
+      functions.put({ name: 'noop', version: '1', digest: `sha256:${'a'.repeat(64)}`, size: 1, createdAt: '2026-01-01T00:00:00.000Z', runDigest: `sha256:${'a'.repeat(64)}`, memoryInitialPages: 1, defaults: {} });
+      const result: InvokeResult = { status: 'ok', exitCode: 0, stdout: '', stderr: '', fuelUsed: 1, durationMs: 0.1, nodes: ['n_1'], verified: false, truncated: false, files: {} };
+      const dispatcher = { run: async () => result } as unknown as Dispatcher;
+      const jobs = new JobService({ store: counted, functions, dispatcher, limits: { maxTimeoutMs: 60_000, maxMemoryMb: 256, maxFuel: 1e12, maxQueuedTasks: 10 }, now: () => 0, newId: () => 'invoke1', onProgress: () => {} });
+      expect(await jobs.invoke({ function: 'noop' })).toEqual(result);
+      expect(writes).toEqual([]);
+      jobs.flush();
+      expect(writes).toEqual(['write 1 1']);
+      expect(store.getJob('invoke1')).toMatchObject({ status: 'done', interactive: true, succeeded: 1 });
+      expect(store.unfinishedJobs()).toEqual([]);
+    } finally {
+      db.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

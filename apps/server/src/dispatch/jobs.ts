@@ -9,7 +9,7 @@ import {
   type TaskOptions,
 } from '@tabgrid/protocol';
 import type { FunctionStore } from '../store/function-store';
-import type { FinishedTask, JobRecord, JobStore } from '../store/job-store';
+import type { FinishedTask, JobRecord, JobStore, NewJob } from '../store/job-store';
 import type { Dispatcher, Settlement } from './dispatcher';
 import { buildAssignment, type Assignment, type ServerLimits } from './task-builder';
 
@@ -56,11 +56,13 @@ function resultRow(index: number, settlement: Settlement): FinishedTask['result'
 }
 
 /**
- * Batch jobs and interactive invokes (one-task jobs): persisted when accepted, fed to the
- * dispatcher, results buffered and written in batches — the hot path never waits on the disk.
+ * Batch jobs (persisted when accepted) and interactive invokes (one-task jobs, written with the
+ * next flush: their caller holds the task and gets the result in the reply; docs/decisions.md),
+ * fed to the dispatcher, results buffered and written in batches — the hot path never waits on the disk.
  */
 export class JobService {
   private readonly active = new Map<string, ActiveJob>();
+  private created: NewJob[] = [];
   private buffer: FinishedTask[] = [];
 
   constructor(private readonly options: JobServiceOptions) {}
@@ -77,7 +79,7 @@ export class JobService {
   async invoke(request: InvokeRequest, signal?: AbortSignal): Promise<InvokeResult> {
     const { job, assignments } = this.prepare(request.function, [request], request, true);
     const assignment = assignments[0]!;
-    this.options.store.createJob(job, assignments);
+    this.created.push({ job, assignments });
     const active: ActiveJob = { record: job, succeeded: 0, failed: 0, running: 0 };
     this.active.set(job.id, active);
     try {
@@ -113,9 +115,9 @@ export class JobService {
   }
 
   cancel(id: string): JobInfo | undefined {
+    this.flush();
     const record = this.options.store.getJob(id);
     if (!record) return undefined;
-    this.flush();
     this.options.store.cancelJob(id, new Date(this.options.now()).toISOString());
     const active = this.active.get(id);
     if (active) {
@@ -154,10 +156,12 @@ export class JobService {
 
   /** Writes buffered results. Called on a timer, when the buffer is large, and before reads. */
   flush(): void {
-    if (this.buffer.length === 0) return;
+    if (this.buffer.length === 0 && this.created.length === 0) return;
+    const created = this.created;
     const batch = this.buffer;
+    this.created = [];
     this.buffer = [];
-    this.options.store.finishTasks(batch, new Date(this.options.now()).toISOString());
+    this.options.store.write(created, batch, new Date(this.options.now()).toISOString());
   }
 
   private prepare(functionRef: string, inputs: JobRequest['tasks'], options: TaskOptions, interactive: boolean) {
@@ -229,11 +233,11 @@ export class JobService {
     if (over) {
       active.record.status = active.failed > 0 ? 'failed' : 'done';
       active.record.finishedAt = new Date(this.options.now()).toISOString();
-      this.flush();
       this.active.delete(active.record.id);
-    } else if (this.buffer.length >= FLUSH_BATCH) {
-      this.flush();
     }
+    // A finished batch job is written at once (its results are read next); an invoke's result is
+    // in its reply, so the disk waits for the next flush instead of the caller.
+    if ((over && !active.record.interactive) || this.buffer.length + this.created.length >= FLUSH_BATCH) this.flush();
     if (!active.record.interactive) this.options.onProgress(this.view(active.record, active.succeeded, active.failed, active.running));
   }
 

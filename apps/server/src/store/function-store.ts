@@ -74,9 +74,12 @@ export function createSqliteFunctionStore(db: Db): FunctionStore {
   const all = db.prepare(`SELECT * FROM functions ORDER BY name, created_at, version`);
   const exact = db.prepare(`SELECT * FROM functions WHERE name = ? AND version = ?`);
   const newest = db.prepare(`SELECT * FROM functions WHERE name = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`);
+  // Every invoke looks its function up; only an upload changes the answer. Bounded by the table.
+  const found = new Map<string, FunctionRecord>();
   return {
-    put: (r) =>
-      void insert.run({
+    put: (r) => {
+      found.clear();
+      insert.run({
         name: r.name,
         version: r.version,
         digest: r.digest,
@@ -87,11 +90,18 @@ export function createSqliteFunctionStore(db: Db): FunctionStore {
         timeoutMs: r.defaults.timeoutMs ?? null,
         memoryMb: r.defaults.memoryMb ?? null,
         fuel: r.defaults.fuel ?? null,
-      }),
+      });
+    },
     list: () => (all.all() as Row[]).map(toRecord),
     find: (name, version) => {
+      const key = version === undefined ? name : `${name}@${version}`;
+      const hit = found.get(key);
+      if (hit) return hit;
       const row = (version === undefined ? newest.get(name) : exact.get(name, version)) as Row | undefined;
-      return row ? toRecord(row) : undefined;
+      if (!row) return undefined;
+      const record = toRecord(row);
+      found.set(key, record);
+      return record;
     },
   };
 }

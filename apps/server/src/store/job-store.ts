@@ -45,9 +45,16 @@ export interface FinishedTask {
   result: TaskResultRow;
 }
 
+export interface NewJob {
+  job: JobRecord;
+  assignments: readonly Assignment[];
+}
+
 /** Jobs, their tasks and results. Written in batches: callers buffer and flush. */
 export interface JobStore {
   createJob(job: JobRecord, assignments: readonly Assignment[]): void;
+  /** Creates jobs and then records finished tasks (of those jobs or older ones), in one transaction. */
+  write(created: readonly NewJob[], finished: readonly FinishedTask[], now: string): void;
   getJob(id: string): JobRecord | undefined;
   /** Newest first; interactive invokes are not listed. */
   recentJobs(limit: number): JobRecord[];
@@ -125,7 +132,7 @@ export function createSqliteJobStore(db: Db): JobStore {
   const selectUnfinishedJobs = db.prepare(`SELECT * FROM jobs WHERE status IN ('queued', 'running') ORDER BY created_at`);
   const countQueued = db.prepare(`SELECT COUNT(*) AS n FROM tasks WHERE state = 'queued'`);
 
-  const createJob = db.transaction((job: JobRecord, assignments: readonly Assignment[]) => {
+  const insertJobRows = (job: JobRecord, assignments: readonly Assignment[]) => {
     insertJob.run({
       id: job.id,
       functionRef: job.functionRef,
@@ -136,9 +143,9 @@ export function createSqliteJobStore(db: Db): JobStore {
       interactive: job.interactive ? 1 : 0,
     });
     assignments.forEach((a, index) => insertTask.run(job.id, index, JSON.stringify(a)));
-  });
+  };
 
-  const finishTasks = db.transaction((tasks: readonly FinishedTask[], now: string) => {
+  const finishTaskRows = (tasks: readonly FinishedTask[], now: string) => {
     const perJob = new Map<string, { succeeded: number; failed: number }>();
     for (const task of tasks) {
       const changed = finishTask.run({
@@ -154,10 +161,18 @@ export function createSqliteJobStore(db: Db): JobStore {
       perJob.set(task.jobId, counts);
     }
     for (const [jobId, counts] of perJob) bumpJob.run({ jobId, ...counts, now });
+  };
+
+  const createJob = db.transaction(insertJobRows);
+  const finishTasks = db.transaction(finishTaskRows);
+  const write = db.transaction((created: readonly NewJob[], finished: readonly FinishedTask[], now: string) => {
+    for (const { job, assignments } of created) insertJobRows(job, assignments);
+    finishTaskRows(finished, now);
   });
 
   return {
     createJob: (job, assignments) => createJob(job, assignments),
+    write: (created, finished, now) => write(created, finished, now),
     getJob: (id) => {
       const row = selectJob.get(id) as JobRow | undefined;
       return row ? toJob(row) : undefined;
