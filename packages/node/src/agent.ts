@@ -97,7 +97,7 @@ export class AgentSession {
         this.link.close(`refused: ${message.message}`);
         return;
       case 'assign':
-        for (const task of message.tasks) void this.runTask(task);
+        this.startTasks(message.tasks);
         return;
       case 'cancel':
         this.running.get(message.taskId)?.abort();
@@ -106,15 +106,26 @@ export class AgentSession {
     }
   }
 
-  private async runTask(task: TaskAssignment): Promise<void> {
+  private startTasks(tasks: readonly TaskAssignment[]): void {
     const token = this.nodeToken;
-    if (token === undefined || this.running.has(task.taskId)) return;
-    const controller = new AbortController();
-    this.running.set(task.taskId, controller);
-    this.deps.onEvent({ type: 'task_started', taskId: task.taskId, functionName: task.functionName });
+    if (token === undefined) return;
+    // The tasks of one message usually share a module: it is looked up once.
+    const modules = new Map<string, Promise<Uint8Array>>();
+    for (const task of tasks) {
+      if (this.running.has(task.taskId)) continue;
+      const controller = new AbortController();
+      this.running.set(task.taskId, controller);
+      this.deps.onEvent({ type: 'task_started', taskId: task.taskId, functionName: task.functionName });
+      let module = modules.get(task.moduleDigest);
+      if (module === undefined) modules.set(task.moduleDigest, (module = this.deps.modules.get(task.moduleDigest, token)));
+      void this.runTask(task, controller, module);
+    }
+  }
+
+  private async runTask(task: TaskAssignment, controller: AbortController, module: Promise<Uint8Array>): Promise<void> {
     let bytes: Uint8Array;
     try {
-      bytes = await this.deps.modules.get(task.moduleDigest, token);
+      bytes = await module;
     } catch (error) {
       const reason = error instanceof Error ? error.message : 'module unavailable';
       this.finishRejected(task, controller, reason);
