@@ -34,6 +34,7 @@ export class NodeIndex {
     const node: NodeState = {
       id: spec.id,
       slots: spec.slots,
+      workers: spec.workers ?? spec.slots,
       region: spec.region,
       memoryMb: spec.memoryMb ?? 0,
       features: new Set(spec.features ?? []),
@@ -55,6 +56,7 @@ export class NodeIndex {
   update(node: NodeState, spec: NodeSpec): void {
     this.unlist(node);
     node.slots = spec.slots;
+    node.workers = spec.workers ?? spec.slots;
     node.region = spec.region;
     node.memoryMb = spec.memoryMb ?? 0;
     node.features = new Set(spec.features ?? []);

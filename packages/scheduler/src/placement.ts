@@ -71,7 +71,8 @@ export function pickNode(
 function score(node: NodeState, state: UnitState, speculative: boolean, weights: PlacementWeights, now: number): number {
   if (state.siblings?.has(node.id)) return -Infinity;
   if (speculative) for (const attempt of state.attempts) if (attempt.node === node) return -Infinity;
-  let s = weights.rank * node.rank.score(now) - weights.load * (node.running.length / node.slots);
+  // Load per worker: what waits behind the node's workers, however deep its pipeline is.
+  let s = weights.rank * node.rank.score(now) - weights.load * (node.running.length / node.workers);
   const digest = state.unit.moduleDigest;
   if (digest !== undefined && node.modules.has(digest)) s += weights.locality;
   if (state.failedOn?.has(node.id)) s -= FAILED_HERE_PENALTY;

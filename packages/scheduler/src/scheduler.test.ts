@@ -44,6 +44,17 @@ describe('Scheduler', () => {
     expect(s.place()).toHaveLength(1);
   });
 
+  it('weighs load per worker, so a deep pipeline does not pull everything to the node caching the module', () => {
+    const s = new Scheduler({ now: fakeClock().now });
+    s.addNode({ id: 'cached', slots: 64, workers: 2, region: 'eu', modules: ['sha256:m'] });
+    s.addNode({ id: 'other', slots: 64, workers: 2, region: 'eu' });
+    s.submit(Array.from({ length: 16 }, (_, i) => ({ ...unit(`t${i}`), moduleDigest: 'sha256:m' })));
+    const perNode = new Map<string, number>();
+    for (const p of s.place()) perNode.set(p.nodeId, (perNode.get(p.nodeId) ?? 0) + 1);
+    expect(perNode.get('other') ?? 0).toBeGreaterThanOrEqual(6);
+    expect(perNode.get('cached') ?? 0).toBeGreaterThanOrEqual(6);
+  });
+
   it('lists the module digests of queued units, and forgets a digest once nothing of it waits', () => {
     const clock = fakeClock();
     const s = new Scheduler({ now: clock.now, retryBackoffMs: 100 });

@@ -6,6 +6,7 @@ import type { WorkUnit } from './types';
 export interface NodeState {
   id: string;
   slots: number;
+  workers: number;
   region: string;
   memoryMb: number;
   features: ReadonlySet<string>;

@@ -18,8 +18,10 @@ export interface WorkUnit {
 
 export interface NodeSpec {
   id: string;
-  /** Worker count: the most units in flight on the node at once. */
+  /** The most units in flight on the node at once (its workers, times its pipeline depth). */
   slots: number;
+  /** Units the node runs in parallel; load is measured per worker. Defaults to `slots`. */
+  workers?: number;
   region: string;
   /** Unknown memory satisfies no memory constraint. */
   memoryMb?: number;

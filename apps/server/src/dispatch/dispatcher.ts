@@ -150,7 +150,7 @@ export class Dispatcher {
 
   nodeJoined({ workers, ...spec }: NodeJoin): void {
     this.workersOf.set(spec.id, workers);
-    this.options.scheduler.addNode({ ...spec, slots: workers * this.depth.current });
+    this.options.scheduler.addNode({ ...spec, workers, slots: workers * this.depth.current });
     this.pump();
   }
 
