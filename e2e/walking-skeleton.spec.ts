@@ -43,6 +43,10 @@ test('three volunteer tabs and a dashboard: join, upload, invoke, leave', async 
     await expect.poll(() => dashboard.nodeTableIds()).toEqual([...ids].sort());
   });
 
+  await test.step('tabs are cross-origin isolated, so their workers can share memory with the page', async () => {
+    for (const tab of tabs) expect(await tab.page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+  });
+
   await test.step('tabs reach the orchestrator over WebRTC, not the relay', async () => {
     const nodes = await api.listNodes();
     const direct = nodes.filter((n) => n.transport === 'webrtc');

@@ -38,7 +38,13 @@ describe('serving the web app', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
     expect(asset.headers.get('cache-control')).toMatch(/immutable/);
-    expect((await fetch(`${server.url}/`)).headers.get('cache-control')).toBe('no-cache');
+    const shell = await fetch(`${server.url}/`);
+    expect(shell.headers.get('cache-control')).toBe('no-cache');
+    // Cross-origin isolated, so the tab's workers get SharedArrayBuffer.
+    for (const res of [asset, shell]) {
+      expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(res.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    }
     const missing = await fetch(`${server.url}/assets/app-999.js`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });

@@ -26,6 +26,13 @@ export async function createHttpApp(deps: RouteDeps & { webDir: string; maxModul
   registerRoutes(app, deps);
 
   const hasWeb = fs.existsSync(path.join(deps.webDir, 'index.html'));
+  // Cross-origin isolation gives a tab's workers SharedArrayBuffer, over which they tell the page
+  // which task runs, so they can send results in batches. The app loads nothing from elsewhere.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/v1/')) return;
+    reply.header('Cross-Origin-Opener-Policy', 'same-origin');
+    reply.header('Cross-Origin-Embedder-Policy', 'require-corp');
+  });
   if (hasWeb) {
     await app.register(fastifyStatic, {
       root: deps.webDir,
