@@ -29,6 +29,10 @@ export interface ChromiumEngine extends ConformanceEngine {
   timeTask(module: ModuleRef, task: TaskSpec, times: number): Promise<number[]>;
   /** Wall time of `times` runs of one task submitted at once to the page's 2-worker pool, measured inside the page. */
   timeBurst(module: ModuleRef, task: TaskSpec, times: number): Promise<number>;
+  /** `times` runs of one task, each after `gapMs` idle: [wall ms, durationMs] per run, measured inside the page. */
+  timeIdle(module: ModuleRef, task: TaskSpec, times: number, gapMs: number): Promise<Array<[number, number]>>;
+  /** Round trips to a bare echoing Web Worker, `gapMs` apart: what any pool pays at least. */
+  pingPong(times: number, gapMs: number): Promise<number[]>;
 }
 
 export async function chromiumEngine(options: ChromiumOptions): Promise<ChromiumEngine> {
@@ -56,6 +60,9 @@ export async function chromiumEngine(options: ChromiumOptions): Promise<Chromium
       page.evaluate(([text, n]) => window.tabgridTime(text, n), [toJson({ module, task }), times] as const),
     timeBurst: (module, task, times) =>
       page.evaluate(([text, n]) => window.tabgridBurst(text, n), [toJson({ module, task }), times] as const),
+    timeIdle: (module, task, times, gapMs) =>
+      page.evaluate(([text, n, gap]) => window.tabgridIdle(text, n, gap), [toJson({ module, task }), times, gapMs] as const),
+    pingPong: (times, gapMs) => page.evaluate(([n, gap]) => window.tabgridPingPong(n, gap), [times, gapMs] as const),
     run: async (test) => resultOf(await runTask(moduleOf(test), taskOf(test))),
     async close() {
       await browser.close();

@@ -13,6 +13,10 @@ declare global {
     tabgridTime(request: string, times: number): Promise<number[]>;
     /** Submits the task `times` times at once; returns the wall time until all are done, in ms (benchmarks). */
     tabgridBurst(request: string, times: number): Promise<number>;
+    /** Like tabgridTime with `gapMs` of idleness before each run; returns [wall ms, durationMs] per run (benchmarks). */
+    tabgridIdle(request: string, times: number, gapMs: number): Promise<Array<[number, number]>>;
+    /** Round trips of a small message to a bare worker that echoes it, `gapMs` apart: the floor under tabgridIdle (benchmarks). */
+    tabgridPingPong(times: number, gapMs: number): Promise<number[]>;
   }
 }
 
@@ -40,4 +44,36 @@ window.tabgridBurst = async (request, times) => {
   if (failed !== undefined) throw new Error(`bench task failed: ${failed.status}: ${new TextDecoder().decode(failed.stderr)}`);
   return elapsed;
 };
+window.tabgridIdle = async (request, times, gapMs) => {
+  const { module, task } = fromJson<{ module: ModuleRef; task: TaskSpec }>(request);
+  const samples: Array<[number, number]> = [];
+  for (let i = 0; i < times; i++) {
+    await sleep(gapMs);
+    const started = performance.now();
+    const outcome = await pool.run(module, task);
+    samples.push([performance.now() - started, outcome.durationMs]);
+    if (outcome.status !== 'ok') throw new Error(`bench task failed: ${outcome.status}`);
+  }
+  return samples;
+};
+window.tabgridPingPong = async (times, gapMs) => {
+  const echo = new Worker(URL.createObjectURL(new Blob(['onmessage = (event) => postMessage(event.data);'], { type: 'text/javascript' })));
+  const message = { type: 'run', tasks: [{ seq: 1, task: { programName: 'noop', args: [], env: {}, stdin: new Uint8Array() } }] };
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < times; i++) {
+      await sleep(gapMs);
+      const started = performance.now();
+      await new Promise((resolve) => {
+        echo.onmessage = resolve;
+        echo.postMessage(message);
+      });
+      samples.push(performance.now() - started);
+    }
+  } finally {
+    echo.terminate();
+  }
+  return samples;
+};
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 document.title = 'ready';
