@@ -1,10 +1,11 @@
 // The worker's side of batches, over a real in-process MessageChannel.
 import { afterEach, describe, expect, it } from 'vitest';
-import { serveBatches } from './batch-server';
+import { serveBatches, type BatchPort, type BatchRunner } from './batch-server';
+import type { PreparedModule } from './execute';
 import { createProgressBuffer, progressCells, readProgress } from './progress-cell';
 import { createBatchRunner } from './runtime-worker';
 import { fromWat, printWat, task } from './test-modules';
-import type { ModuleRef } from './types';
+import type { ModuleRef, TaskOutcome } from './types';
 import { parseWorkerToHost, type HostToWorker, type WorkerToHost } from './worker-messages';
 
 const CAP = 1024 * 1024;
@@ -108,5 +109,44 @@ describe('batch server', () => {
     const worker = serve(null);
     const messages = await worker.send({ ...batch(fromWat('(module)'), [task()]), tasks: [] }, (received) => received.length > 0);
     expect(messages).toEqual([{ type: 'refused', batch: 7, error: 'tasks must be an array of 1 to 64' }]);
+  });
+});
+
+describe('batch server turns', () => {
+  const done: TaskOutcome = { status: 'ok', exitCode: 0, stdout: new Uint8Array(), stderr: new Uint8Array(), truncated: false, durationMs: 0, fuelUsed: 0 };
+
+  /** Messages delivered by hand to a runner that logs what it is asked, in order. */
+  function handDriven() {
+    const log: string[] = [];
+    let deliver = (_data: unknown): void => {};
+    const port: BatchPort = {
+      postMessage: (message) => log.push(message.type === 'results' ? `post ${message.results.map((result) => result.seq).join(',')}` : message.type),
+      addEventListener: (_type, listener) => (deliver = (data) => listener({ data } as MessageEvent)),
+    };
+    const runner: BatchRunner = {
+      cached: () => ({}) as PreparedModule,
+      moduleFor: () => Promise.reject(new Error('the module is cached')),
+      execute: (_prepared, spec) => {
+        log.push(`run ${spec.args.join(' ')}`);
+        return Promise.resolve(done);
+      },
+      tidy: () => log.push('tidy'),
+    };
+    serveBatches(runner, port, null);
+    const envelope = (id: number, name: string): HostToWorker => ({ ...batch(fromWat('(module)'), [task({ args: [name] })]), batch: id, tasks: [{ seq: id, task: task({ args: [name] }) }] });
+    return { log, send: (id: number, name: string) => deliver(envelope(id, name)) };
+  }
+
+  it('starts a warm task in the turn its batch arrives', () => {
+    const { log, send } = handDriven();
+    send(1, 'a');
+    expect(log).toEqual(['run a']);
+  });
+
+  it('sends results before tidying up, and serves batches one after another', async () => {
+    const { log, send } = handDriven();
+    send(1, 'a');
+    send(2, 'b');
+    await expect.poll(() => log).toEqual(['run a', 'post 1', 'tidy', 'run b', 'post 2', 'tidy']);
   });
 });

@@ -14,8 +14,12 @@ export type ModuleLookup = { type: 'ready'; prepared: PreparedModule } | { type:
 
 /** The worker's side of a batch: compiled modules by digest, and one task at a time. */
 export interface BatchRunner {
+  /** The module if this worker holds it compiled: a warm task starts without waiting a turn. */
+  cached(digest: string): PreparedModule | undefined;
   moduleFor(digest: string, bytes: Uint8Array | null): Promise<ModuleLookup>;
   execute(prepared: PreparedModule, task: TaskSpec, caps: ExecuteCaps): Promise<TaskOutcome>;
+  /** Housekeeping a task left behind (zeroing memories for reuse), done once its result is sent. */
+  tidy(): void;
 }
 
 /** The port's surface the server uses: a MessagePort in a Web Worker and in a worker thread alike. */
@@ -31,9 +35,23 @@ export interface BatchPort {
  * task, because then results are the host's only way to know which task is running.
  */
 export function serveBatches(runner: BatchRunner, port: BatchPort, progress: BigInt64Array | null, flushMs = FLUSH_MS): void {
-  let queue = Promise.resolve();
+  const waiting: unknown[] = [];
+  let serving = false;
+  // An idle worker starts a batch in the message's own turn, not a promise hop later.
+  const serveWaiting = async (): Promise<void> => {
+    serving = true;
+    try {
+      while (waiting.length > 0) {
+        await serveBatch(runner, port, progress, flushMs, waiting.shift());
+        runner.tidy();
+      }
+    } finally {
+      serving = false;
+    }
+  };
   port.addEventListener('message', (event) => {
-    queue = queue.then(() => serveBatch(runner, port, progress, flushMs, event.data));
+    waiting.push(event.data);
+    if (!serving) void serveWaiting();
   });
   port.start?.();
 }
@@ -59,7 +77,8 @@ async function serveBatch(runner: BatchRunner, port: BatchPort, progress: BigInt
   };
 
   try {
-    const lookup = await runner.moduleFor(digest, bytes);
+    const cached = runner.cached(digest);
+    const lookup: ModuleLookup = cached === undefined ? await runner.moduleFor(digest, bytes) : { type: 'ready', prepared: cached };
     if (lookup.type === 'missing') {
       port.postMessage({ type: 'module_missing', batch }, []);
       return;

@@ -119,13 +119,15 @@ async function runCommand(
     const imports: WebAssembly.Imports = { wasi_snapshot_preview1: wasi.wasiImport };
     const declared = prepared.memoryImport;
     if (declared !== null) {
-      const lease = await reserving(() => importedMemory(scaffold.memories, declared, memoryLimit));
+      const leased = reserving(() => importedMemory(scaffold.memories, declared, memoryLimit));
+      const lease = leased instanceof Promise ? await leased : leased;
       if (typeof lease === 'string') return failedOutcome(lease, elapsed());
       held.lease = lease;
       imports[MEMORY_IMPORT.module] = { [MEMORY_IMPORT.name]: lease.memory };
     }
     // Synchronous: workers may block, and it spares a turn of the event loop per task.
-    instance = await reserving(() => new WebAssembly.Instance(prepared.module, imports));
+    const made = reserving(() => new WebAssembly.Instance(prepared.module, imports));
+    instance = made instanceof Promise ? await made : made;
   } catch (thrown) {
     return failedOutcome(`cannot start module: ${describeThrown(thrown)}`, elapsed());
   }
@@ -181,18 +183,31 @@ const RESERVE_RETRIES = 6;
 /**
  * Runs `make`, which creates a wasm memory, and retries it when the engine cannot reserve the
  * address space yet: a burst of short tasks can outrun the release of dead instances' memories
- * (seen in Chromium at thousands of tasks a second), which fails as a RangeError.
+ * (seen in Chromium at thousands of tasks a second), which fails as a RangeError. A first try that
+ * works returns the value itself, so the usual task does not wait a turn for it.
  */
-async function reserving<T>(make: () => T): Promise<T> {
+function reserving<T>(make: () => T): T | Promise<T> {
+  try {
+    return make();
+  } catch (thrown) {
+    if (!isRefusal(thrown)) throw thrown;
+    return retryReserving(make);
+  }
+}
+
+async function retryReserving<T>(make: () => T): Promise<T> {
   for (let attempt = 0; ; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 2 ** attempt));
     try {
       return make();
     } catch (thrown) {
-      const refused = thrown instanceof RangeError && /out of memory|could not allocate memory/i.test(thrown.message);
-      if (!refused || attempt >= RESERVE_RETRIES) throw thrown;
-      await new Promise((resolve) => setTimeout(resolve, 2 ** attempt));
+      if (!isRefusal(thrown) || attempt + 1 >= RESERVE_RETRIES) throw thrown;
     }
   }
+}
+
+function isRefusal(thrown: unknown): boolean {
+  return thrown instanceof RangeError && /out of memory|could not allocate memory/i.test(thrown.message);
 }
 
 function importedMemory(memories: MemoryPool, declared: MemoryLimits, limitPages: number): MemoryLease | string {

@@ -53,6 +53,18 @@ describe('memory pool', () => {
     expect(new Uint8Array(again.buffer).some((byte) => byte !== 0)).toBe(false);
   });
 
+  it('zeroes what it was given on scrub, so that take has nothing left to do', () => {
+    const pool = new MemoryPool();
+    const memory = pool.take(1, 1);
+    new Uint8Array(memory.buffer).set(SECRET, 100);
+    pool.give(memory, 1, 1);
+    expect(new Uint8Array(memory.buffer)[100]).toBe(SECRET[0]);
+    pool.scrub();
+    expect(new Uint8Array(memory.buffer).some((byte) => byte !== 0)).toBe(false);
+    new Uint8Array(memory.buffer)[0] = 1; // a stray write after the scrub is not the pool's to undo
+    expect(new Uint8Array(pool.take(1, 1).buffer)[0]).toBe(1);
+  });
+
   it('keeps neither a memory the guest grew nor one over 1 MiB', () => {
     const pool = new MemoryPool();
     const grown = pool.take(1, 4);

@@ -17,6 +17,7 @@ export function createBatchRunner(cacheEntries = MODULE_CACHE_ENTRIES): BatchRun
   const modules = new Lru<string, PreparedModule>(cacheEntries);
   const scaffold = createScaffold();
   return {
+    cached: (digest) => modules.get(digest),
     async moduleFor(digest, bytes): Promise<ModuleLookup> {
       const cached = modules.get(digest);
       if (cached !== undefined) return { type: 'ready', prepared: cached };
@@ -28,6 +29,7 @@ export function createBatchRunner(cacheEntries = MODULE_CACHE_ENTRIES): BatchRun
       return { type: 'ready', prepared: compiled };
     },
     execute: (prepared, task, caps) => executeModule(scaffold, prepared, task, caps),
+    tidy: () => scaffold.memories.scrub(),
   };
 }
 
