@@ -8,7 +8,9 @@
 //   2. throughput of a 20,000 no-op task job: POST /v1/jobs → GET /v1/jobs/:id says done | map + gather;
 //   3. efficiency of 2,000 tasks of ~5 ms CPU: (n × single-task time / 2 workers) / wall time, the
 //      single-task time being the median compute time of that task run alone in a warm worker
-//      (Tabgrid: durationMs of primes.wasm, N calibrated once, minus a no-op's durationMs;
+//      (Tabgrid: durationMs of burn.wasm — arithmetic that touches no memory, like Dask's Python
+//      loop; TABGRID_BENCH_DIST_CPU_FUNCTION=primes runs the memory-bound sieve instead — N
+//      calibrated once, minus a no-op's durationMs;
 //      Dask: the run time of a calibrated pure-Python loop).
 // Plus a churn figure: 4 headless agents of 1 slot on a long job of ~5 ms tasks, 2 stopped
 // mid-job; throughput over 2 s windows before and after (timestamps of job polls), and lost tasks.
@@ -41,6 +43,8 @@ const WARMUP = 50;
 const NOOP_TASKS = Number(process.env.TABGRID_BENCH_DIST_NOOP_TASKS ?? 20_000);
 const CPU_TASKS = Number(process.env.TABGRID_BENCH_DIST_CPU_TASKS ?? 2_000);
 const TARGET_MS = 5;
+/** The ~5 ms task of the efficiency and churn figures: `burn N` (default) or `primes N`. */
+const CPU_FUNCTION = process.env.TABGRID_BENCH_DIST_CPU_FUNCTION ?? 'burn';
 const WINDOW_MS = 2_000;
 const POLL_MS = 20;
 /** TABGRID_BENCH_DIST_SYSTEMS=agent,tab,churn,dask (the default: all) runs a subset while tuning. */
@@ -71,7 +75,7 @@ export interface ThroughputFigure {
 }
 export interface EfficiencyFigure {
   tasks: number;
-  /** primes N (Tabgrid) or loop count (Dask) giving ~5 ms. */
+  /** burn or primes N (Tabgrid) or loop count (Dask) giving ~5 ms. */
   size: number;
   singleMs: number;
   /** Median in-worker run time of the task during the job (contention shows here, gaps between tasks do not). */
@@ -91,7 +95,7 @@ export interface ChurnFigure {
   agents: number;
   stopped: number;
   tasks: number;
-  primesN: number;
+  cpuN: number;
   /** tasks/s over the 2 s before the stop. */
   beforePerS: number;
   /** tasks/s over [stop + 3 s, stop + 5 s]. */
@@ -114,7 +118,8 @@ export interface DistributedReport {
   daskNote: string | null;
   /** Null when skipped with TABGRID_BENCH_DIST_SYSTEMS. */
   churn: ChurnFigure | null;
-  primesN: number;
+  cpuN: number;
+  cpuFunction: string;
   /** With TABGRID_BENCH_PROFILE=1: a second, profiled 20k no-op job on a node agent. */
   profile: { wallS: number; tasksPerS: number; profiles: ProfileSummary[] } | null;
   loadavg: { start: number[]; end: number[] };
@@ -247,28 +252,28 @@ async function measureThroughput(client: TabgridClient, tasks: number): Promise<
   return { tasks, wallS: round(run.wallMs / 1000, 3), tasksPerS: round(tasks / (run.wallMs / 1000), 1) };
 }
 
-/** Median in-worker run time (durationMs) of primes N run alone, one invoke at a time. */
+/** Median in-worker run time (durationMs) of the CPU task of size N run alone, one invoke at a time. */
 async function singleTaskMs(client: TabgridClient, n: number, reps: number): Promise<{ ms: number; stdout: string }> {
   const times: number[] = [];
   let stdout = '';
   for (let i = 0; i < reps; i++) {
-    const r = await client.invoke({ function: 'primes', args: [String(n)] });
-    if (r.status !== 'ok') throw new Error(`primes ${n}: ${r.status} ${r.stderr}`);
+    const r = await client.invoke({ function: CPU_FUNCTION, args: [String(n)] });
+    if (r.status !== 'ok') throw new Error(`${CPU_FUNCTION} ${n}: ${r.status} ${r.stderr}`);
     times.push(r.durationMs);
     stdout = r.stdout;
   }
   return { ms: median(times), stdout };
 }
 
-/** Primes N whose run takes ~TARGET_MS in a warm worker. */
-async function calibratePrimes(client: TabgridClient): Promise<number> {
+/** The N whose run takes ~TARGET_MS in a warm worker. */
+async function calibrateCpuTask(client: TabgridClient): Promise<number> {
   let n = 1_000_000;
   await singleTaskMs(client, n, 5);
   for (let i = 0; i < 5; i++) {
     const { ms } = await singleTaskMs(client, n, 9);
     const next = Math.round((n * TARGET_MS) / ms / 1000) * 1000;
     if (Math.abs(next - n) / n < 0.03) break;
-    n = Math.min(200_000_000, Math.max(1000, next));
+    n = Math.min(CPU_FUNCTION === 'primes' ? 200_000_000 : 4_000_000_000, Math.max(1000, next));
   }
   return n;
 }
@@ -278,24 +283,24 @@ async function calibratePrimes(client: TabgridClient): Promise<number> {
  * (instantiate + WASI setup), as Dask's is the Python function's own run time. Per-task overhead
  * thus counts against efficiency on both sides.
  */
-async function measureEfficiency(client: TabgridClient, primesN: number, tasks: number, workers: number, noopInWorkerMs: number): Promise<EfficiencyFigure> {
-  const measured = await singleTaskMs(client, primesN, 31);
+async function measureEfficiency(client: TabgridClient, cpuN: number, tasks: number, workers: number, noopInWorkerMs: number): Promise<EfficiencyFigure> {
+  const measured = await singleTaskMs(client, cpuN, 31);
   const single = { ...measured, ms: measured.ms - noopInWorkerMs };
-  const run = await runJob(client, 'primes', Array.from({ length: tasks }, () => ({ args: [String(primesN)] })));
+  const run = await runJob(client, CPU_FUNCTION, Array.from({ length: tasks }, () => ({ args: [String(cpuN)] })));
   const { lost, wrong, medianMs } = await checkResults(client, run.id, tasks, single.stdout);
   if (lost + wrong > 0) throw new Error(`cpu job: ${lost} lost, ${wrong} wrong`);
   const idealS = (tasks * single.ms) / 1000 / workers;
   const wallS = run.wallMs / 1000;
-  return { tasks, size: primesN, singleMs: round(single.ms, 3), inJobMs: round(medianMs - noopInWorkerMs, 3), idealS: round(idealS, 3), wallS: round(wallS, 3), efficiency: round(idealS / wallS, 3) };
+  return { tasks, size: cpuN, singleMs: round(single.ms, 3), inJobMs: round(medianMs - noopInWorkerMs, 3), idealS: round(idealS, 3), wallS: round(wallS, 3), efficiency: round(idealS / wallS, 3) };
 }
 
-async function measureSystem(system: string, transport: string, client: TabgridClient, primesN: number): Promise<SystemFigures> {
+async function measureSystem(system: string, transport: string, client: TabgridClient, cpuN: number): Promise<SystemFigures> {
   console.log(`  ${system}: latency…`);
   const latency = await measureLatency(client, SAMPLES);
   console.log(`  ${system}: throughput (${NOOP_TASKS} no-ops)…`);
   const throughput = await measureThroughput(client, NOOP_TASKS);
-  console.log(`  ${system}: efficiency (${CPU_TASKS} × primes ${primesN})…`);
-  const efficiency = await measureEfficiency(client, primesN, CPU_TASKS, 2, latency.inWorkerMs ?? 0);
+  console.log(`  ${system}: efficiency (${CPU_TASKS} × ${CPU_FUNCTION} ${cpuN})…`);
+  const efficiency = await measureEfficiency(client, cpuN, CPU_TASKS, 2, latency.inWorkerMs ?? 0);
   return { system, transport, latency, throughput, efficiency };
 }
 
@@ -316,12 +321,12 @@ function doneAt(polls: Array<[number, number]>, t: number): number {
 
 const rate = (polls: Array<[number, number]>, from: number, to: number) => ((doneAt(polls, to) - doneAt(polls, from)) * 1000) / (to - from);
 
-async function measureChurn(serverUrl: string, client: TabgridClient, primesN: number, expectedStdout: string, estPerS: number): Promise<ChurnFigure> {
+async function measureChurn(serverUrl: string, client: TabgridClient, cpuN: number, expectedStdout: string, estPerS: number): Promise<ChurnFigure> {
   const agents = await Promise.all([0, 1, 2, 3].map(() => startAgent(serverUrl, 1)));
   try {
     await waitForNodes(client, agents.map((a) => a.nodeId), 1);
     // Warm every agent: module fetched, compiled and cached, worker started.
-    await runJob(client, 'primes', Array.from({ length: 40 }, () => ({ args: [String(primesN)] })));
+    await runJob(client, CPU_FUNCTION, Array.from({ length: 40 }, () => ({ args: [String(cpuN)] })));
     // Long enough for ~3 s of ramp-up, the 2 s window before, 5 s after, and a margin.
     const tasks = Math.max(2_000, Math.round(estPerS * 16));
     // Stop 2 agents once the job has run 3 s of ramp-up plus the 2 s "before" window. The stop
@@ -330,8 +335,8 @@ async function measureChurn(serverUrl: string, client: TabgridClient, primesN: n
     let stopping: Promise<void> = Promise.resolve();
     const run = await runJob(
       client,
-      'primes',
-      Array.from({ length: tasks }, () => ({ args: [String(primesN)] })),
+      CPU_FUNCTION,
+      Array.from({ length: tasks }, () => ({ args: [String(cpuN)] })),
       (elapsed) => {
         if (stopAt === null && elapsed >= 3_000 + WINDOW_MS) {
           stopAt = elapsed;
@@ -360,7 +365,7 @@ async function measureChurn(serverUrl: string, client: TabgridClient, primesN: n
       agents: 4,
       stopped: 2,
       tasks,
-      primesN,
+      cpuN,
       beforePerS: round(beforePerS, 1),
       afterPerS: round(afterPerS, 1),
       survivorsShare: round(survivorsShare, 2),
@@ -496,7 +501,7 @@ async function profileThroughput(serverUrl: string, client: TabgridClient): Prom
 
 // ---------------------------------------------------------------- the section
 
-async function measureTab(serverUrl: string, client: TabgridClient, primesN: number): Promise<SystemFigures> {
+async function measureTab(serverUrl: string, client: TabgridClient, cpuN: number): Promise<SystemFigures> {
   const executablePath = chromiumExecutable();
   const browser = await chromium.launch({ ...(executablePath === undefined ? {} : { executablePath }), args: CHROMIUM_ARGS });
   try {
@@ -508,7 +513,7 @@ async function measureTab(serverUrl: string, client: TabgridClient, primesN: num
     const tabNode = (await client.listNodes()).find((n) => n.state !== 'offline' && n.userAgent?.includes('Chrom'));
     if (tabNode === undefined) throw new Error('the tab did not register');
     await waitForNodes(client, [tabNode.id]);
-    return await measureSystem(`Tabgrid (Chromium tab, ${cores} workers)`, transport, client, primesN);
+    return await measureSystem(`Tabgrid (Chromium tab, ${cores} workers)`, transport, client, cpuN);
   } finally {
     await browser.close();
   }
@@ -529,11 +534,11 @@ export async function benchDistributed(): Promise<DistributedReport> {
   });
   const tabgrid: SystemFigures[] = [];
   let churn: ChurnFigure | null;
-  let primesN: number;
+  let cpuN: number;
   let profile: DistributedReport['profile'] = null;
   try {
     const client = new TabgridClient({ baseUrl: server.url, apiKey: API_KEY });
-    for (const name of ['noop', 'primes']) {
+    for (const name of ['noop', CPU_FUNCTION]) {
       await client.uploadFunction(name, '1', new Uint8Array(fs.readFileSync(path.join(ROOT, `public/functions/${name}.wasm`))));
     }
 
@@ -542,10 +547,10 @@ export async function benchDistributed(): Promise<DistributedReport> {
     let expectedStdout: string;
     try {
       await waitForNodes(client, [agent.nodeId], 2);
-      primesN = await calibratePrimes(client);
-      expectedStdout = (await singleTaskMs(client, primesN, 1)).stdout;
-      console.log(`  primes N = ${primesN} (~${TARGET_MS} ms in a warm Node worker)`);
-      if (SYSTEMS.has('agent')) tabgrid.push(await measureSystem('Tabgrid (node agent, 2 slots)', agent.transport, client, primesN));
+      cpuN = await calibrateCpuTask(client);
+      expectedStdout = (await singleTaskMs(client, cpuN, 1)).stdout;
+      console.log(`  ${CPU_FUNCTION} N = ${cpuN} (~${TARGET_MS} ms in a warm Node worker)`);
+      if (SYSTEMS.has('agent')) tabgrid.push(await measureSystem('Tabgrid (node agent, 2 slots)', agent.transport, client, cpuN));
       if (SYSTEMS.has('agent') && process.env.TABGRID_BENCH_PROFILE === '1') {
         console.log('  profiling the orchestrator during a second 20k no-op job…');
         await agent.stop();
@@ -556,14 +561,14 @@ export async function benchDistributed(): Promise<DistributedReport> {
     }
 
     // (b) one Chromium tab: its pool has navigator.hardwareConcurrency workers.
-    if (SYSTEMS.has('tab')) tabgrid.push(await measureTab(server.url, client, primesN));
+    if (SYSTEMS.has('tab')) tabgrid.push(await measureTab(server.url, client, cpuN));
 
     churn = null;
     if (SYSTEMS.has('churn')) {
       console.log('  churn: 4 agents × 1 slot, 2 stopped mid-job…');
       // Without the efficiency run, assume the cores are fully used by ~5 ms tasks.
       const estPerS = tabgrid[0] === undefined ? (Math.min(2, os.cpus().length) * 1000) / TARGET_MS : CPU_TASKS / tabgrid[0].efficiency.wallS;
-      churn = await measureChurn(server.url, client, primesN, expectedStdout, estPerS);
+      churn = await measureChurn(server.url, client, cpuN, expectedStdout, estPerS);
     }
   } finally {
     await server.stop();
@@ -587,7 +592,7 @@ export async function benchDistributed(): Promise<DistributedReport> {
     }
   }
   if (daskNote !== null) console.log(`  note: ${daskNote}`);
-  return { tabgrid, dask, daskNote, churn, primesN, profile, loadavg: { start: loadStart, end: os.loadavg().map((x) => round(x)) } };
+  return { tabgrid, dask, daskNote, churn, cpuN, cpuFunction: CPU_FUNCTION, profile, loadavg: { start: loadStart, end: os.loadavg().map((x) => round(x)) } };
 }
 
 /** One table per figure: Tabgrid (node agent), Tabgrid (browser tab), Dask, and Tabgrid/Dask. */

@@ -23,7 +23,7 @@ LDFLAGS=(-Wl,--strip-debug)
 
 cd "$HERE"
 
-C_FUNCS=(hello primes sha256 inspect spin trap alloc)
+C_FUNCS=(hello primes burn sha256 inspect spin trap alloc)
 for f in "${C_FUNCS[@]}"; do
   echo "clang  src/$f.c -> $f.wasm"
   "$CC" "${CFLAGS[@]}" "${LDFLAGS[@]}" -o "$f.wasm" "src/$f.c"
