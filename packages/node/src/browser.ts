@@ -22,8 +22,11 @@ export interface BrowserVolunteerOptions {
 }
 
 const NODE_ID_KEY = 'tabgrid.nodeId';
-/** The page re-renders on status changes; at thousands of tasks/s that must not steal the main thread. */
-const UI_UPDATE_MS = 100;
+/**
+ * The page re-renders on status changes; at thousands of tasks/s that must not steal the main
+ * thread (or the volunteer's CPU from the tasks): twice a second still reads as live.
+ */
+const UI_UPDATE_MS = 500;
 
 /** Delivers the first change at once, then at most one (the latest) per interval. */
 function coalesce<T>(deliver: (value: T) => void, intervalMs: number): (value: T) => void {
