@@ -3,6 +3,11 @@ import { Lru } from './lru';
 
 /** Expected guest time one batch may carry: longer, and a worker's results would wait too long. */
 export const BATCH_BUDGET_MS = 5;
+/**
+ * Tasks expected to take longer are never sent to a busy worker: one queued behind such a task
+ * could wait that long while another worker frees up, and a host round trip is small beside it.
+ */
+export const PREFETCH_MAX_MS = 100;
 const EWMA_WEIGHT = 0.25;
 const DIGESTS_TRACKED = 256;
 
@@ -17,6 +22,12 @@ export class DurationEstimates {
   observe(digest: string, durationMs: number): void {
     const previous = this.#ms.get(digest);
     this.#ms.set(digest, previous === undefined ? durationMs : previous + EWMA_WEIGHT * (durationMs - previous));
+  }
+
+  /** Whether a busy worker may be sent tasks of `digest` to start when its current ones end. */
+  prefetchable(digest: string): boolean {
+    const ms = this.#ms.get(digest);
+    return ms !== undefined && ms <= PREFETCH_MAX_MS;
   }
 
   /** Tasks of `digest` to send one worker when `waiting` of them are queued and `idleWorkers` could take some. */

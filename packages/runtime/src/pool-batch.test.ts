@@ -56,27 +56,29 @@ describe('batching', () => {
     expect(pool.busy).toBe(0);
   });
 
-  it('sends tasks one at a time while a module is unknown or slow', async () => {
+  it('sends tasks one at a time, and only to an idle worker, while a module is unknown or slow', async () => {
     const { pool, workers } = setup();
     const worker = workers[0] as FakeWorker;
-    const unknown = [pool.run(module, named('a')), pool.run(module, named('b'))];
+    const slow = { ...module, digest: 'sha256:slow' };
+    const unknown = [pool.run(slow, named('a')), pool.run(slow, named('b'))];
     await settle();
+    expect(worker.sent).toHaveLength(1);
     expect(argsOf(worker, 0)).toEqual(['a']);
-    worker.answer(0, [ok('', 10)]);
+    // Slower than a batch's budget and than prefetching allows.
+    worker.answer(0, [ok('', 150)]);
     await settle();
     expect(argsOf(worker, 1)).toEqual(['b']);
-    worker.answer(1, [ok('', 10)]);
-    await Promise.all(unknown);
-
-    const slow = [pool.run(module, named('c')), pool.run(module, named('d')), pool.run(module, named('e'))];
+    const queued = [pool.run(slow, named('c')), pool.run(slow, named('d'))];
     await settle();
-    worker.answer(2, [ok('', 10)]);
+    expect(worker.sent).toHaveLength(2);
+    worker.answer(1, [ok('', 150)]);
     await settle();
-    expect(argsOf(worker, 3)).toEqual(['d']);
-    worker.answer(3, [ok('', 10)]);
+    expect(argsOf(worker, 2)).toEqual(['c']);
+    expect(worker.sent).toHaveLength(3);
+    worker.answer(2, [ok('', 150)]);
     await settle();
-    worker.answer(4, [ok('', 10)]);
-    await Promise.all(slow);
+    worker.answer(3, [ok('', 150)]);
+    await Promise.all([...unknown, ...queued]);
   });
 
   it('splits tasks submitted in one turn evenly between idle workers, one message each', async () => {

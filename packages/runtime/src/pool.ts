@@ -1,9 +1,8 @@
 import { DurationEstimates } from './batch-policy';
-import { planGuestFiles } from './guest-path';
 import { DEFAULT_OUTPUT_FILES_CAP_BYTES, DEFAULT_STDIO_CAP_BYTES, MAX_BATCH_TASKS, MAX_TIMER_MS, MODULE_CACHE_ENTRIES } from './limits';
 import { Lru } from './lru';
 import { CANCELLED_MESSAGE, describeThrown, failedOutcome, hostFailedOutcome, timeoutOutcome } from './outcome';
-import { parseTaskSpec } from './task-parse';
+import { findTaskProblem } from './task-problem';
 import type { ModuleRef, PoolOptions, PoolTimers, TaskOutcome, TaskSpec, WorkerPool } from './types';
 import { WORKER_PROTOCOL_VERSION, parseWorkerToHost, type HostToWorker, type WorkerToHost } from './worker-messages';
 
@@ -57,9 +56,11 @@ interface Batch {
   /** Sent and not yet answered, in order. A job cancelled while waiting stays until its result is ignored. */
   pending: Job[];
   sentBytes: boolean;
-  /** When the host sent the batch or last heard about it: the head cannot have started earlier. */
+  /**
+   * When the host sent the batch, last heard about it, or heard the last of the batch the worker
+   * held before it: the head cannot have started earlier. Infinity while that batch is unanswered.
+   */
   headSince: number;
-  timer: unknown;
 }
 
 interface Slot {
@@ -69,7 +70,10 @@ interface Slot {
   terminated: Promise<void> | null;
   /** Digests this worker was sent; a stale entry only costs one `module_missing` round trip. */
   knownDigests: Lru<string, true>;
-  batch: Batch | null;
+  /** Sent and not wholly answered, in the order the worker runs them: the running one, then at most one prefetched. */
+  batches: Batch[];
+  /** The deadline of the task the worker is running. */
+  timer: unknown;
 }
 
 /**
@@ -94,7 +98,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
   let pumpQueued = false;
 
   function startSlot(index: number): void {
-    const slot: Slot = { handle: spawn(), state: 'starting', terminated: null, knownDigests: new Lru(MODULE_CACHE_ENTRIES), batch: null };
+    const slot: Slot = { handle: spawn(), state: 'starting', terminated: null, knownDigests: new Lru(MODULE_CACHE_ENTRIES), batches: [], timer: null };
     slots[index] = slot;
     slot.handle.onFailure((reason) => workerFailed(index, slot, reason));
     slot.handle.onMessage((raw) => workerSaid(index, slot, raw));
@@ -140,8 +144,8 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
   }
 
   function retire(slot: Slot): void {
-    if (slot.batch !== null) timers.clearTimeout(slot.batch.timer);
-    slot.batch = null;
+    timers.clearTimeout(slot.timer);
+    slot.batches = [];
     slot.state = 'retired';
     slot.terminated = slot.handle.terminate().catch(() => {});
   }
@@ -169,11 +173,35 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
       const digest = queue[0]?.module.digest ?? '';
       const idle = slots.filter((slot) => slot.state === 'idle');
       const index = slots.indexOf(idle.find((candidate) => candidate.knownDigests.has(digest)) ?? (idle[0] as Slot));
-      if (index < 0) return;
-      let waiting = 0;
-      while (waiting < queue.length && waiting < MAX_BATCH_TASKS * size && queue[waiting]?.module.digest === digest) waiting++;
-      dispatch(slots[index] as Slot, queue.splice(0, estimates.batchSize(digest, waiting, idle.length)));
+      if (index < 0) break;
+      dispatch(slots[index] as Slot, queue.splice(0, estimates.batchSize(digest, sameModuleWaiting(digest), idle.length)));
     }
+    if (queue.length > 0 && !stopped) prefetch();
+  }
+
+  /**
+   * Every worker is busy: one whose running batch is all it holds gets the next tasks too, so it
+   * starts them the moment it is done instead of a host round trip later. Only between modules
+   * whose tasks are known to be short, so nothing waits long behind a task another worker could
+   * have taken.
+   */
+  function prefetch(): void {
+    while (queue.length > 0) {
+      const digest = queue[0]?.module.digest ?? '';
+      if (!estimates.prefetchable(digest)) return;
+      const takers = slots.filter(
+        (slot) => slot.state === 'busy' && slot.batches.length === 1 && slot.knownDigests.has(digest) && estimates.prefetchable(slot.batches[0]?.module.digest ?? ''),
+      );
+      const taker = takers[0];
+      if (taker === undefined) return;
+      dispatch(taker, queue.splice(0, estimates.batchSize(digest, sameModuleWaiting(digest), takers.length)));
+    }
+  }
+
+  function sameModuleWaiting(digest: string): number {
+    let waiting = 0;
+    while (waiting < queue.length && waiting < MAX_BATCH_TASKS * size && queue[waiting]?.module.digest === digest) waiting++;
+    return waiting;
   }
 
   function dispatch(slot: Slot, jobs: Job[]): void {
@@ -183,11 +211,12 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
       job.slot = slot;
       job.seq = nextSeq++;
     }
-    const batch: Batch = { id: nextBatch++, module, pending: jobs, sentBytes: false, headSince: timers.now(), timer: null };
-    slot.state = 'busy';
-    slot.batch = batch;
+    const batch: Batch = { id: nextBatch++, module, pending: jobs, sentBytes: false, headSince: slot.batches.length === 0 ? timers.now() : Infinity };
+    slot.batches.push(batch);
     send(slot, batch, !slot.knownDigests.has(module.digest));
-    armDeadline(slot, batch);
+    if (slot.state === 'busy') return;
+    slot.state = 'busy';
+    armDeadline(slot);
   }
 
   function send(slot: Slot, batch: Batch, withBytes: boolean): void {
@@ -203,44 +232,44 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     });
   }
 
-  /** The job the worker is running, and the earliest it can have started. */
-  function running(slot: Slot, batch: Batch): { at: number; since: number } {
+  /** The job a busy worker is running, and the earliest it can have started. */
+  function running(slot: Slot): { job: Job; since: number } {
     const progress = slot.handle.progress();
-    const at = progress === null ? -1 : batch.pending.findIndex((job) => job.seq === progress.seq);
-    if (progress === null || at < 0) return { at: 0, since: batch.headSince };
-    const started = timers.now() - progress.startedAgoMs;
-    // The head's deadline also covers the wait for its batch to arrive and its module to compile.
-    return { at, since: at === 0 ? Math.min(started, batch.headSince) : started };
+    for (const batch of progress === null ? [] : slot.batches) {
+      const at = batch.pending.findIndex((job) => job.seq === progress?.seq);
+      if (at < 0) continue;
+      const started = timers.now() - (progress?.startedAgoMs ?? 0);
+      // The head's deadline also covers the wait for its batch to arrive and its module to compile.
+      return { job: batch.pending[at] as Job, since: at === 0 ? Math.min(started, batch.headSince) : started };
+    }
+    const head = slot.batches[0] as Batch;
+    return { job: head.pending[0] as Job, since: head.headSince };
   }
 
-  function armDeadline(slot: Slot, batch: Batch): void {
-    timers.clearTimeout(batch.timer);
-    const { at, since } = running(slot, batch);
-    const job = batch.pending[at] as Job;
+  function armDeadline(slot: Slot): void {
+    timers.clearTimeout(slot.timer);
+    const { job, since } = running(slot);
     const left = since + job.task.timeoutMs - timers.now();
-    batch.timer = timers.setTimeout(() => checkDeadline(slot, batch), Math.min(Math.max(left, 0), MAX_TIMER_MS));
+    slot.timer = timers.setTimeout(() => checkDeadline(slot), Math.min(Math.max(left, 0), MAX_TIMER_MS));
   }
 
-  function checkDeadline(slot: Slot, batch: Batch): void {
-    if (slot.batch !== batch) return;
-    const { at, since } = running(slot, batch);
-    const job = batch.pending[at] as Job;
+  function checkDeadline(slot: Slot): void {
+    if (slot.state !== 'busy') return;
+    const { job, since } = running(slot);
     const elapsed = timers.now() - since;
     if (elapsed < job.task.timeoutMs) {
-      armDeadline(slot, batch);
+      armDeadline(slot);
       return;
     }
     // The guest cannot be interrupted: the worker goes, and whatever it had not answered runs again.
     failRunning(slots.indexOf(slot), slot, () => timeoutOutcome(job.task.timeoutMs, elapsed));
   }
 
-  /** Ends the running job with `outcome`, replaces the worker and requeues the rest of its batch in front. */
+  /** Ends the running job with `outcome`, replaces the worker and requeues the rest of what it held in front. */
   function failRunning(index: number, slot: Slot, outcome: (elapsedMs: number) => TaskOutcome): void {
-    const batch = slot.batch;
-    if (batch === null) return;
-    const { at, since } = running(slot, batch);
-    const failed = batch.pending[at] as Job;
-    const rest = batch.pending.filter((job) => job !== failed && job.state === 'sent');
+    if (slot.state !== 'busy') return;
+    const { job: failed, since } = running(slot);
+    const rest = slot.batches.flatMap((batch) => batch.pending).filter((job) => job !== failed && job.state === 'sent');
     replaceSlot(index, slot);
     settle(failed, outcome(timers.now() - since));
     for (const job of rest) {
@@ -253,9 +282,9 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
 
   function workerSaid(index: number, slot: Slot, raw: unknown): void {
     if (slot.state === 'retired') return;
-    const batch = slot.batch;
     const parsed = parseWorkerToHost(raw);
-    if (!parsed.ok || batch === null || parsed.value.batch !== batch.id) {
+    const batch = parsed.ok ? slot.batches.find((candidate) => candidate.id === parsed.value.batch) : undefined;
+    if (!parsed.ok || batch === undefined) {
       const problem = parsed.ok ? 'it names no batch in flight' : parsed.error;
       if (slot.state !== 'busy') replaceSlot(index, slot);
       else failRunning(index, slot, (elapsed) => hostFailedOutcome(`runtime worker failure: malformed worker reply: ${problem}`, elapsed));
@@ -270,11 +299,11 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
       case 'module_missing':
         slot.knownDigests.delete(digest);
         if (batch.sentBytes) failRunning(index, slot, (elapsed) => hostFailedOutcome('runtime worker failure: worker refused the module bytes', elapsed));
-        else send(slot, batch, true);
+        else sendAgainLast(slot, batch);
         return;
       case 'refused':
         for (const job of batch.pending) settle(job, hostFailedOutcome(`runtime worker refused the batch: ${message.error}`, 0));
-        batchDone(slot);
+        batchDone(slot, batch);
         return;
       case 'results': {
         const answered = batch.pending.slice(0, message.results.length);
@@ -290,11 +319,11 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
           settle(answered[at] as Job, outcome);
         });
         if (batch.pending.length === 0) {
-          batchDone(slot);
+          batchDone(slot, batch);
           return;
         }
-        batch.headSince = timers.now();
-        armDeadline(slot, batch);
+        if (batch === slot.batches[0]) batch.headSince = timers.now();
+        armDeadline(slot);
         return;
       }
       default:
@@ -302,20 +331,38 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     }
   }
 
-  function batchDone(slot: Slot): void {
-    if (slot.batch !== null) timers.clearTimeout(slot.batch.timer);
-    slot.batch = null;
-    slot.state = 'idle';
+  function batchDone(slot: Slot, batch: Batch): void {
+    removeBatch(slot, batch);
+    if (slot.batches.length > 0) {
+      armDeadline(slot);
+    } else {
+      timers.clearTimeout(slot.timer);
+      slot.state = 'idle';
+    }
     pump();
+  }
+
+  function removeBatch(slot: Slot, batch: Batch): void {
+    const at = slot.batches.indexOf(batch);
+    slot.batches.splice(at, 1);
+    const head = slot.batches[0];
+    if (at === 0 && head !== undefined) head.headSince = timers.now();
+  }
+
+  /** The worker answers batches in the order they arrive, so one sent again runs after those it already holds. */
+  function sendAgainLast(slot: Slot, batch: Batch): void {
+    removeBatch(slot, batch);
+    if (slot.batches.length > 0) batch.headSince = Infinity;
+    slot.batches.push(batch);
+    send(slot, batch, true);
+    armDeadline(slot);
   }
 
   function abortSent(job: Job): void {
     const slot = job.slot;
-    const batch = slot?.batch;
-    if (slot === null || batch === undefined || batch === null) return;
-    const { at } = running(slot, batch);
-    // Only a running guest costs its worker; one still waiting in the batch is answered now and its result ignored.
-    if (batch.pending[at] === job) failRunning(slots.indexOf(slot), slot, (elapsed) => hostFailedOutcome(CANCELLED_MESSAGE, elapsed));
+    if (slot === null || slot.state !== 'busy') return;
+    // Only a running guest costs its worker; one still waiting in the worker is answered now and its result ignored.
+    if (running(slot).job === job) failRunning(slots.indexOf(slot), slot, (elapsed) => hostFailedOutcome(CANCELLED_MESSAGE, elapsed));
     else settle(job, hostFailedOutcome(CANCELLED_MESSAGE, 0));
   }
 
@@ -361,7 +408,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     stopped = true;
     drainQueue(`${CANCELLED_MESSAGE}: pool is stopped`);
     for (const slot of slots) {
-      for (const job of slot.batch?.pending ?? []) settle(job, hostFailedOutcome(`${CANCELLED_MESSAGE}: pool is stopped`, 0));
+      for (const job of slot.batches.flatMap((batch) => batch.pending)) settle(job, hostFailedOutcome(`${CANCELLED_MESSAGE}: pool is stopped`, 0));
       if (slot.state !== 'retired') retire(slot);
     }
     await Promise.all(slots.map((slot) => slot.terminated));
@@ -381,18 +428,4 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
 
 function exhaustive(value: never): never {
   throw new Error(`unhandled worker message ${JSON.stringify(value)}`);
-}
-
-/** Checks that are cheap on the host and spare a worker round trip; the worker re-checks. */
-function findTaskProblem(module: ModuleRef, task: TaskSpec): string | null {
-  if (typeof module?.digest !== 'string' || module.digest === '') return 'module digest must be a non-empty string';
-  if (!(module.bytes instanceof Uint8Array)) return 'module bytes must be a Uint8Array';
-  const parsed = parseTaskSpec(task);
-  if (!parsed.ok) return parsed.error;
-  try {
-    planGuestFiles(task.files);
-  } catch (thrown) {
-    return thrown instanceof RangeError ? thrown.message : describeThrown(thrown);
-  }
-  return null;
 }
