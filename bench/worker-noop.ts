@@ -1,6 +1,7 @@
 // Warm no-op tasks through the runtime's worker pool: latency (instantiate + run + collect, one at
 // a time), the pool's own share of a task that finds the pool idle (as an agent's invokes do), and
-// throughput (a burst submitted at once to a 2-worker pool).
+// throughput (a burst submitted at once to a 2-worker pool), and how busy a 2-worker pool keeps its
+// workers on a burst of ~5 ms tasks.
 import fs from 'node:fs';
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
@@ -20,10 +21,14 @@ export type NoopRow =
   | { engine: string; mode: 'sequential, 1 worker'; n: number; p50: number; p95: number; p99: number }
   | { engine: string; mode: 'idle, pool overhead'; n: number; p50: number; p95: number; p99: number; inWorkerP50: number }
   | { engine: string; mode: 'idle, bare echo worker'; n: number; p50: number; p95: number; p99: number }
-  | { engine: string; mode: 'burst, 2 workers'; n: number; tasksPerSecond: number };
+  | { engine: string; mode: 'burst, 2 workers'; n: number; tasksPerSecond: number }
+  | { engine: string; mode: '5 ms tasks, 2 workers: utilization'; n: number; utilizationPercent: number };
 
 const TASK: TaskSpec = { programName: 'noop', args: [], env: {}, stdin: new Uint8Array(), files: {}, timeoutMs: 5_000 };
+/** burn.wasm's loop count for about 5 ms of guest time; burn touches no memory. */
+const BURN_TASK: TaskSpec = { programName: 'burn', args: ['2000000'], env: {}, stdin: new Uint8Array(), files: {}, timeoutMs: 10_000 };
 const BURST_ROUNDS = 5;
+const UTILIZATION_ROUNDS = 3;
 /** About what an agent's pool idles between sequential invokes. */
 const IDLE_GAP_MS = 2;
 
@@ -83,8 +88,8 @@ async function timeNodePingPong(n: number): Promise<number[]> {
   return samples;
 }
 
-function throughputRow(engine: string, tasks: number, burstsMs: number[]): NoopRow {
-  const sorted = [...burstsMs].sort((a, b) => a - b);
+function throughputRow(engine: string, tasks: number, bursts: Array<{ wallMs: number }>): NoopRow {
+  const sorted = bursts.map(({ wallMs }) => wallMs).sort((a, b) => a - b);
   const medianMs = sorted[Math.floor(sorted.length / 2)]!;
   return { engine, mode: 'burst, 2 workers', n: tasks, tasksPerSecond: Math.round((tasks / medianMs) * 1000) };
 }
@@ -100,23 +105,31 @@ async function timeNodePool(pool: WorkerPool, module: ModuleRef, n: number): Pro
   return samples;
 }
 
-async function timeNodeBurst(pool: WorkerPool, module: ModuleRef, n: number): Promise<number> {
+async function timeNodeBurst(pool: WorkerPool, module: ModuleRef, n: number, task = TASK): Promise<{ wallMs: number; durationMs: number }> {
   const started = performance.now();
-  const outcomes = await Promise.all(Array.from({ length: n }, () => pool.run(module, TASK)));
-  const elapsed = performance.now() - started;
-  if (outcomes.some((outcome) => outcome.status !== 'ok')) throw new Error('noop burst failed');
-  return elapsed;
+  const outcomes = await Promise.all(Array.from({ length: n }, () => pool.run(module, task)));
+  const wallMs = performance.now() - started;
+  if (outcomes.some((outcome) => outcome.status !== 'ok')) throw new Error(`${task.programName} burst failed`);
+  return { wallMs, durationMs: outcomes.reduce((sum, outcome) => sum + outcome.durationMs, 0) };
 }
 
-async function repeat(rounds: number, once: () => Promise<number>): Promise<number[]> {
-  const samples: number[] = [];
+/** Guest time over worker time: the sum of durationMs over 2 × wall, median of the rounds. */
+function utilizationRow(engine: string, tasks: number, bursts: Array<{ wallMs: number; durationMs: number }>): NoopRow {
+  const ratios = bursts.map(({ wallMs, durationMs }) => durationMs / (2 * wallMs)).sort((a, b) => a - b);
+  const median = ratios[Math.floor(ratios.length / 2)]!;
+  return { engine, mode: '5 ms tasks, 2 workers: utilization', n: tasks, utilizationPercent: Math.round(median * 1000) / 10 };
+}
+
+async function repeat<T>(rounds: number, once: () => Promise<T>): Promise<T[]> {
+  const samples: T[] = [];
   for (let i = 0; i < rounds; i++) samples.push(await once());
   return samples;
 }
 
-export async function benchWorkerNoop(n = 500, burst = 2_000): Promise<NoopRow[]> {
+export async function benchWorkerNoop(n = 500, burst = 2_000, burnBurst = 1_000): Promise<NoopRow[]> {
   const bytes = new Uint8Array(fs.readFileSync(path.join(ROOT, 'public/functions/noop.wasm')));
   const module: ModuleRef = { digest: 'sha256:noop-bench', bytes };
+  const burn: ModuleRef = { digest: 'sha256:burn-bench', bytes: new Uint8Array(fs.readFileSync(path.join(ROOT, 'public/functions/burn.wasm'))) };
   const pool = createNodePool({ size: 1 });
   const pair = createNodePool({ size: 2 });
   const chromium = await chromiumEngine({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
@@ -134,6 +147,11 @@ export async function benchWorkerNoop(n = 500, burst = 2_000): Promise<NoopRow[]
     const nodeBursts = await repeat(BURST_ROUNDS, () => timeNodeBurst(pair, module, burst));
     await chromium.timeBurst(module, TASK, burst);
     const browserBursts = await repeat(BURST_ROUNDS, () => chromium.timeBurst(module, TASK, burst));
+
+    await timeNodeBurst(pair, burn, 20, BURN_TASK);
+    const nodeBurns = await repeat(UTILIZATION_ROUNDS, () => timeNodeBurst(pair, burn, burnBurst, BURN_TASK));
+    await chromium.timeBurst(burn, BURN_TASK, 20);
+    const browserBurns = await repeat(UTILIZATION_ROUNDS, () => chromium.timeBurst(burn, BURN_TASK, burnBurst));
     return [
       row('node worker_threads', node),
       row('chromium web worker', browser),
@@ -143,6 +161,8 @@ export async function benchWorkerNoop(n = 500, burst = 2_000): Promise<NoopRow[]
       { engine: 'chromium web worker', mode: 'idle, bare echo worker', ...percentiles(browserFloor) },
       throughputRow('node worker_threads', burst, nodeBursts),
       throughputRow('chromium web worker', burst, browserBursts),
+      utilizationRow('node worker_threads', burnBurst, nodeBurns),
+      utilizationRow('chromium web worker', burnBurst, browserBurns),
     ];
   } finally {
     await Promise.all([pool.stop(), pair.stop()]);

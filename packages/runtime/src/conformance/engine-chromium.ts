@@ -27,8 +27,8 @@ export interface ChromiumEngine extends ConformanceEngine {
   runTask(module: ModuleRef, task: TaskSpec): Promise<TaskOutcome>;
   /** Wall time of `times` back-to-back runs of one task, measured inside the page. */
   timeTask(module: ModuleRef, task: TaskSpec, times: number): Promise<number[]>;
-  /** Wall time of `times` runs of one task submitted at once to the page's 2-worker pool, measured inside the page. */
-  timeBurst(module: ModuleRef, task: TaskSpec, times: number): Promise<number>;
+  /** `times` runs of one task submitted at once to the page's 2-worker pool: wall time, measured inside the page, and the sum of durationMs. */
+  timeBurst(module: ModuleRef, task: TaskSpec, times: number): Promise<{ wallMs: number; durationMs: number }>;
   /** `times` runs of one task, each after `gapMs` idle: [wall ms, durationMs] per run, measured inside the page. */
   timeIdle(module: ModuleRef, task: TaskSpec, times: number, gapMs: number): Promise<Array<[number, number]>>;
   /** Round trips to a bare echoing Web Worker, `gapMs` apart: what any pool pays at least. */

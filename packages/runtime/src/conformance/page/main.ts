@@ -11,8 +11,8 @@ declare global {
     tabgridRun(request: string): Promise<string>;
     /** Runs the same task `times` times back to back; returns each run's wall time in ms (benchmarks). */
     tabgridTime(request: string, times: number): Promise<number[]>;
-    /** Submits the task `times` times at once; returns the wall time until all are done, in ms (benchmarks). */
-    tabgridBurst(request: string, times: number): Promise<number>;
+    /** Submits the task `times` times at once; returns the wall time until all are done and the sum of their durationMs (benchmarks). */
+    tabgridBurst(request: string, times: number): Promise<{ wallMs: number; durationMs: number }>;
     /** Like tabgridTime with `gapMs` of idleness before each run; returns [wall ms, durationMs] per run (benchmarks). */
     tabgridIdle(request: string, times: number, gapMs: number): Promise<Array<[number, number]>>;
     /** Round trips of a small message to a bare worker that echoes it, `gapMs` apart: the floor under tabgridIdle (benchmarks). */
@@ -39,10 +39,10 @@ window.tabgridBurst = async (request, times) => {
   const { module, task } = fromJson<{ module: ModuleRef; task: TaskSpec }>(request);
   const started = performance.now();
   const outcomes = await Promise.all(Array.from({ length: times }, () => pool.run(module, task)));
-  const elapsed = performance.now() - started;
+  const wallMs = performance.now() - started;
   const failed = outcomes.find((outcome) => outcome.status !== 'ok');
   if (failed !== undefined) throw new Error(`bench task failed: ${failed.status}: ${new TextDecoder().decode(failed.stderr)}`);
-  return elapsed;
+  return { wallMs, durationMs: outcomes.reduce((sum, outcome) => sum + outcome.durationMs, 0) };
 };
 window.tabgridIdle = async (request, times, gapMs) => {
   const { module, task } = fromJson<{ module: ModuleRef; task: TaskSpec }>(request);
