@@ -31,6 +31,8 @@ describe('serving the web app', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     expect(await res.text()).toContain('<title>shell</title>');
+    const head = await fetch(`${server.url}${route}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
   });
 
   it('serves assets, and 404s a missing one instead of returning the shell', async () => {

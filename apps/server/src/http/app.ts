@@ -51,7 +51,7 @@ export async function createHttpApp(deps: RouteDeps & { webDir: string; maxModul
 
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0] ?? '';
-    if (url.startsWith('/v1/') || url === '/v1' || request.method !== 'GET') {
+    if (url.startsWith('/v1/') || url === '/v1' || (request.method !== 'GET' && request.method !== 'HEAD')) {
       return sendError(reply, 'not_found', `no route ${request.method} ${url}`);
     }
     if (!hasWeb) return sendError(reply, 'not_found', 'the web app is not built: run "npm run build"');
