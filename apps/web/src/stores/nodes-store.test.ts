@@ -1,35 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createNodesStore, type Timers } from './nodes-store';
-import { fakeApi, json } from './test-support';
+import { createNodesStore } from './nodes-store';
+import { fakeApi, json, manualTimers } from './test-support';
 
 const node = {
   id: 'n1', region: 'eu', cores: 2, state: 'idle', score: 1, running: 0, completed: 0, failed: 0,
   transport: 'webrtc', userAgent: 'ua', connectedAt: '2024-01-01T00:00:00Z',
 };
-
-/** Timers driven by the test: `fire()` runs the pending timeout. */
-function manualTimers(): Timers & { pending: () => number; fire: () => void } {
-  let next = 1;
-  const queue = new Map<number, () => void>();
-  return {
-    setTimeout: (fn) => {
-      const id = next++;
-      queue.set(id, fn);
-      return id;
-    },
-    clearTimeout: (id) => {
-      queue.delete(id as number);
-    },
-    now: () => 1000,
-    pending: () => queue.size,
-    fire: () => {
-      const [id, fn] = [...queue.entries()][0] ?? [];
-      if (id === undefined || fn === undefined) throw new Error('no timer pending');
-      queue.delete(id);
-      fn();
-    },
-  };
-}
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
