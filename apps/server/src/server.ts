@@ -65,8 +65,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         dispatcher.nodeLeft(nodeId);
         events.nodeChanged(nodeId, 'left');
       },
-      onResults: (nodeId, results) =>
-        dispatcher.results(nodeId, results.map(({ taskId, outcome }) => ({ attemptId: taskId, outcome }))),
+      onResults: (nodeId, results) => dispatcher.results(nodeId, results),
       onRejected: (nodeId, unitId) => dispatcher.rejected(nodeId, unitId),
     },
   });

@@ -51,7 +51,7 @@ describe('Dispatcher', () => {
     const first = assigned();
     expect(first).toHaveLength(10);
     advance(100);
-    for (const a of first.slice(0, 9)) dispatcher.result(a.nodeId, a.id, outcome(a.id));
+    for (const a of first.slice(0, 9)) dispatcher.results(a.nodeId, [{ taskId: a.id, outcome: outcome(a.id) }]);
     const slow = first[9]!;
 
     advance(1_000);
@@ -60,9 +60,9 @@ describe('Dispatcher', () => {
     expect(copy).toBeDefined();
     expect(copy!.nodeId).not.toBe(slow.nodeId);
 
-    dispatcher.result(copy!.nodeId, copy!.id, outcome('from the copy'));
+    dispatcher.results(copy!.nodeId, [{ taskId: copy!.id, outcome: outcome('from the copy') }]);
     expect(sent.at(-1)).toEqual({ nodeId: slow.nodeId, message: { type: 'cancel', taskId: slow.id } });
-    dispatcher.result(slow.nodeId, slow.id, outcome('too late'));
+    dispatcher.results(slow.nodeId, [{ taskId: slow.id, outcome: outcome('too late') }]);
     const results = settled.get('job_9') ?? [];
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ stdout: 'from the copy', nodes: [copy!.nodeId] });
@@ -79,7 +79,7 @@ describe('Dispatcher', () => {
     expect(assigned()).toHaveLength(4);
 
     const messagesBefore = sent.length;
-    dispatcher.results('n', assigned().map((a) => ({ attemptId: a.id, outcome: outcome('x', 0.5) })));
+    dispatcher.results('n', assigned().map((a) => ({ taskId: a.id, outcome: outcome('x', 0.5) })));
     // 0.5 ms tasks, 8 ms of queue per worker: 16 per worker, sent in one assign.
     expect(sent.length).toBe(messagesBefore + 1);
     const refill = sent.at(-1)!.message;

@@ -33,9 +33,10 @@ export interface DispatcherOptions {
 /** A node as the dispatcher learns of it: its slot count follows the pipeline depth. */
 export type NodeJoin = Omit<NodeSpec, 'slots'> & { workers: number };
 
+/** A result as a node reports it (protocol `results`). */
 export interface ReportedResult {
-  /** A unit id, or a speculative copy's id when a straggler was duplicated. */
-  attemptId: string;
+  /** The id the node was told: a unit id, or a speculative copy's id when a straggler was duplicated. */
+  taskId: string;
   outcome: TaskOutcomeWire;
 }
 
@@ -160,13 +161,9 @@ export class Dispatcher {
     this.pump();
   }
 
-  result(nodeId: string, attemptId: string, outcome: TaskOutcomeWire): void {
-    this.results(nodeId, [{ attemptId, outcome }]);
-  }
-
   /** One message's results: all recorded, then the freed slots refilled in one assign. */
   results(nodeId: string, results: readonly ReportedResult[]): void {
-    for (const { attemptId, outcome } of results) this.record(nodeId, attemptId, outcome);
+    for (const { taskId, outcome } of results) this.record(nodeId, taskId, outcome);
     this.pump();
   }
 
