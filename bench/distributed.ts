@@ -5,7 +5,7 @@
 // (navigator.hardwareConcurrency workers), and for Dask (LocalCluster, 2 worker processes of one
 // thread, bench/dask_bench.py):
 //   1. sequential no-op round trip p50/p95/p99: POST /v1/invoke of noop.wasm | submit(noop).result();
-//   2. throughput of a 20,000 no-op task job: POST /v1/jobs → GET /v1/jobs/:id says done | map + gather;
+//   2. throughput of a 20,000 no-op task job: POST /v1/jobs → its event stream says done (waitForJob) | map + gather;
 //   3. efficiency of 2,000 tasks of ~5 ms CPU: (n × single-task time / 2 workers) / wall time, the
 //      single-task time being the median compute time of that task run alone in a warm worker
 //      (Tabgrid: durationMs of burn.wasm — arithmetic that touches no memory, like Dask's Python
@@ -13,7 +13,7 @@
 //      calibrated once, minus a no-op's durationMs;
 //      Dask: the run time of a calibrated pure-Python loop).
 // Plus a churn figure: 4 headless agents of 1 slot on a long job of ~5 ms tasks, 2 stopped
-// mid-job; throughput over 2 s windows before and after (timestamps of job polls), and lost tasks.
+// mid-job; throughput over 2 s windows before and after (timestamps of job progress events), and lost tasks.
 //
 // The orchestrator runs in this process (as Dask's scheduler runs in its client's process); agents
 // and Chromium are their own processes. Everything talks over 127.0.0.1 / the bench namespace.
@@ -46,7 +46,6 @@ const TARGET_MS = 5;
 /** The ~5 ms task of the efficiency and churn figures: `burn N` (default) or `primes N`. */
 const CPU_FUNCTION = process.env.TABGRID_BENCH_DIST_CPU_FUNCTION ?? 'burn';
 const WINDOW_MS = 2_000;
-const POLL_MS = 20;
 /** TABGRID_BENCH_DIST_SYSTEMS=agent,tab,churn,dask (the default: all) runs a subset while tuning. */
 const SYSTEMS = new Set((process.env.TABGRID_BENCH_DIST_SYSTEMS ?? 'agent,tab,churn,dask').split(',').map((s) => s.trim()));
 
@@ -206,28 +205,27 @@ interface JobRun {
   id: string;
   wallMs: number;
   info: JobInfo;
-  /** [ms since the job was posted, tasks done] per poll. */
+  /** [ms since the job was posted, tasks done] per progress event. */
   polls: Array<[number, number]>;
 }
 
-/** Posts a job and polls it until it finishes (done, failed or cancelled); the wall time runs from before the POST to the poll that saw it finished. */
-async function runJob(
-  client: TabgridClient,
-  fn: string,
-  tasks: Array<{ args?: string[] }>,
-  onPoll?: (elapsedMs: number, done: number) => void | Promise<void>,
-): Promise<JobRun> {
+/**
+ * Posts a job and waits for it on its event stream, as an SDK user would (Dask's gather is pushed
+ * too): the wall time runs from before the POST to the event that says it finished. Progress
+ * events (a few per second) give the throughput curve.
+ */
+async function runJob(client: TabgridClient, fn: string, tasks: Array<{ args?: string[] }>, onProgress?: (elapsedMs: number, done: number) => void): Promise<JobRun> {
   const started = now();
   const { id } = await client.createJob({ function: fn, tasks });
-  const polls: Array<[number, number]> = [];
-  for (;;) {
-    const info = await client.getJob(id);
-    const at = now() - started;
-    polls.push([at, info.done + info.failed]);
-    if (info.status === 'done' || info.status === 'failed' || info.status === 'cancelled') return { id, wallMs: at, info, polls };
-    await onPoll?.(at, info.done + info.failed);
-    await pause(POLL_MS);
-  }
+  const polls: Array<[number, number]> = [[now() - started, 0]];
+  const info = await client.waitForJob(id, {
+    onProgress: (job) => {
+      const at = now() - started;
+      polls.push([at, job.done + job.failed]);
+      onProgress?.(at, job.done + job.failed);
+    },
+  });
+  return { id, wallMs: polls.at(-1)![0], info, polls };
 }
 
 /** Every task has exactly one result, with status ok (and the expected stdout when given). */
@@ -306,7 +304,7 @@ async function measureSystem(system: string, transport: string, client: TabgridC
 
 // ---------------------------------------------------------------- churn
 
-/** Tasks done at `t` ms, linearly interpolated between polls. */
+/** Tasks done at `t` ms, linearly interpolated between progress events. */
 function doneAt(polls: Array<[number, number]>, t: number): number {
   if (t <= polls[0]![0]) return polls[0]![1];
   for (let i = 1; i < polls.length; i++) {
@@ -330,7 +328,7 @@ async function measureChurn(serverUrl: string, client: TabgridClient, cpuN: numb
     // Long enough for ~3 s of ramp-up, the 2 s window before, 5 s after, and a margin.
     const tasks = Math.max(2_000, Math.round(estPerS * 16));
     // Stop 2 agents once the job has run 3 s of ramp-up plus the 2 s "before" window. The stop
-    // time is the poll's timestamp (ms since the POST); the signals go out right after it.
+    // time is a progress event's timestamp (ms since the POST); the signals go out right after it.
     let stopAt: number | null = null;
     let stopping: Promise<void> = Promise.resolve();
     const run = await runJob(

@@ -60,7 +60,7 @@ if (only === undefined || only === 'distributed') {
   const tables = distributedTables(report);
   console.log(`\n1. Sequential no-op round trip (ms; Tabgrid: POST /v1/invoke of noop.wasm; Dask: submit(noop).result()), after ${50} warm-up calls`);
   console.table(tables.latency);
-  console.log('\n2. Throughput of a 20,000 no-op task job (Tabgrid: POST /v1/jobs until GET /v1/jobs/:id says done; Dask: map + gather)');
+  console.log('\n2. Throughput of a 20,000 no-op task job (Tabgrid: POST /v1/jobs until its event stream says done, client.waitForJob; Dask: map + gather)');
   console.table(tables.throughput);
   console.log(`\n3. Efficiency of 2,000 tasks of ~5 ms CPU = (tasks × single-task time / 2 workers) / wall (Tabgrid: ${report.cpuFunction} ${report.cpuN}; Dask: pure-Python loop)`);
   console.log('   single-task time: median of 31 sequential runs in a warm worker, the guest compute only (Tabgrid: durationMs of the task minus that of a no-op); in-job ms: the same, median over the tasks of the job');

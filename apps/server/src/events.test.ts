@@ -45,4 +45,18 @@ describe('EventHub', () => {
     expect(everything.text()).toContain('"status":"done"');
     expect(everything.text()).toContain(': keep-alive');
   });
+
+  it("sends a job's end at once, while progress waits for the next flush", async () => {
+    const hub = new EventHub(() => 0);
+    const follower = fakeResponse();
+    hub.subscribe(follower.response, 'j1');
+    hub.jobChanged(job('running'));
+    await new Promise((r) => setImmediate(r));
+    expect(follower.text()).not.toContain('event: job');
+    hub.jobChanged(job('done'));
+    await new Promise((r) => setImmediate(r));
+    expect(follower.text().match(/event: job/g)).toHaveLength(1);
+    expect(follower.text()).toContain('"status":"done"');
+    expect(follower.response.writableEnded).toBe(true);
+  });
 });

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { JobInfo, NodeChange, ServerEvent } from '@tabgrid/protocol';
+import { isJobFinished, type JobInfo, type NodeChange, type ServerEvent } from '@tabgrid/protocol';
 
 interface Subscriber {
   response: ServerResponse;
@@ -11,7 +11,8 @@ const KEEPALIVE_MS = 15_000;
 
 /**
  * Server-Sent Events for the dashboard and the CLI. Job progress is coalesced: at most one event
- * per job per flush, however many tasks finished in between.
+ * per job per flush, however many tasks finished in between. A job's end goes out at once: a
+ * client waiting on it should not wait for the next tick.
  */
 export class EventHub {
   private readonly subscribers = new Set<Subscriber>();
@@ -36,7 +37,12 @@ export class EventHub {
   }
 
   jobChanged(job: JobInfo): void {
-    this.pendingJobs.set(job.id, job);
+    if (isJobFinished(job)) {
+      this.pendingJobs.delete(job.id);
+      this.broadcast({ type: 'job', job });
+    } else {
+      this.pendingJobs.set(job.id, job);
+    }
   }
 
   nodeChanged(id: string, change: NodeChange): void {
@@ -68,7 +74,7 @@ export class EventHub {
     for (const s of this.subscribers) {
       if (s.jobId !== undefined && (event.type !== 'job' || event.job.id !== s.jobId)) continue;
       this.write(s, frame);
-      if (s.jobId !== undefined && event.type === 'job' && event.job.status !== 'queued' && event.job.status !== 'running') {
+      if (s.jobId !== undefined && event.type === 'job' && isJobFinished(event.job)) {
         this.subscribers.delete(s);
         s.response.end();
       }

@@ -25,6 +25,7 @@ import {
 import type { ServerEvent } from '@tabgrid/protocol';
 import { readSseFrames } from './sse';
 import { readLines } from './text-lines';
+import { waitForJob, type WaitForJobOptions } from './wait-for-job';
 import { fetchTransport, nodeHttpTransport, type BufferedTransport, type FetchLike } from './transport';
 
 export type { FetchLike } from './transport';
@@ -151,6 +152,11 @@ export class TabgridClient {
       const event = withStatus(200, () => parseServerEvent(frame.event, parseJsonLine(frame.data, `${frame.event} event`)));
       if (event !== undefined) yield event;
     }
+  }
+
+  /** Resolves with the job once it has finished (done, failed or cancelled), following its events. */
+  waitForJob(id: string, options: WaitForJobOptions = {}): Promise<JobInfo> {
+    return waitForJob(this, id, options);
   }
 
   listNodes(options: CallOptions = {}): Promise<NodeInfo[]> {

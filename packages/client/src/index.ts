@@ -7,6 +7,7 @@ export {
   type FetchLike,
 } from './client';
 export { TabgridApiError } from './errors';
+export type { WaitForJobOptions } from './wait-for-job';
 export type { ServerEvent, NodeChange } from '@tabgrid/protocol';
 export {
   parseHealth,

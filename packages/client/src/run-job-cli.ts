@@ -6,9 +6,6 @@ import { formatTable, toJson, type CliIo } from './cli-output';
 export type JobCommand = Extract<CliCommand, { kind: 'job-submit' | 'job-status' | 'job-cancel' | 'job-watch' | 'job-results' | 'jobs' }>;
 
 const EXIT_FAILURE = 1;
-/** Times `job watch` follows again after the stream ended early (a restart, a proxy timeout) with no news. */
-const MAX_QUIET_RECONNECTS = 5;
-const RECONNECT_DELAY_MS = 1000;
 const STDOUT_PREVIEW_CHARS = 60;
 
 export function isJobCommand(command: CliCommand): command is JobCommand {
@@ -50,36 +47,13 @@ export async function executeJob(command: JobCommand, client: TabgridClient, io:
   }
 }
 
-export function isFinished(job: JobInfo): boolean {
-  return job.status === 'done' || job.status === 'failed' || job.status === 'cancelled';
-}
-
 /** Follows the job's event stream, a line per change, until it ends: 0 if every task succeeded. */
 async function watchJob(client: TabgridClient, id: string, io: CliIo, print: (text: string) => void): Promise<number> {
-  let last: JobInfo | undefined;
-  let quietReconnects = 0;
-  for (;;) {
-    let news = false;
-    for await (const event of client.events({ jobId: id })) {
-      if (event.type !== 'job') continue;
-      news = true;
-      last = event.job;
-      print(progressLine(event.job));
-    }
-    if (last !== undefined && isFinished(last)) return exitCodeFor(last);
-    // The stream closed before the job ended: ask directly, then follow again.
-    const job = await client.getJob(id);
-    if (isFinished(job)) {
-      print(progressLine(job));
-      return exitCodeFor(job);
-    }
-    quietReconnects = news ? 0 : quietReconnects + 1;
-    if (quietReconnects > MAX_QUIET_RECONNECTS) {
-      io.stderr(`tabgrid: the event stream for ${id} keeps closing; giving up (the job is still ${job.status})\n`);
-      return EXIT_FAILURE;
-    }
-    await (io.sleep ?? realSleep)(RECONNECT_DELAY_MS);
-  }
+  const job = await client.waitForJob(id, {
+    onProgress: (change) => print(progressLine(change)),
+    ...(io.sleep === undefined ? {} : { sleep: io.sleep }),
+  });
+  return exitCodeFor(job);
 }
 
 function exitCodeFor(job: JobInfo): number {
@@ -118,8 +92,4 @@ function preview(text: string): string {
   const more = firstLine.length < text.replace(/\n$/, '').length;
   const cut = firstLine.length > STDOUT_PREVIEW_CHARS ? `${firstLine.slice(0, STDOUT_PREVIEW_CHARS)}…` : firstLine;
   return more && !cut.endsWith('…') ? `${cut} …` : cut;
-}
-
-function realSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -69,6 +69,11 @@ export interface JobInfo {
   finishedAt: string | null;
 }
 
+/** A finished job never changes again: done, failed or cancelled. */
+export function isJobFinished(job: Pick<JobInfo, 'status'>): boolean {
+  return job.status === 'done' || job.status === 'failed' || job.status === 'cancelled';
+}
+
 export interface JobResult extends InvokeResult {
   index: number;
   /** Why a task has no function result (quarantined after losing several nodes). */

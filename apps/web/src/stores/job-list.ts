@@ -1,12 +1,10 @@
-import type { JobInfo } from '@tabgrid/protocol';
+import { isJobFinished, type JobInfo } from '@tabgrid/protocol';
 
 /** Pure helpers for the dashboard's list of recent jobs. */
 
 export const MAX_LISTED_JOBS = 50;
 
-export function isFinished(job: JobInfo): boolean {
-  return job.status === 'done' || job.status === 'failed' || job.status === 'cancelled';
-}
+export const isFinished = isJobFinished;
 
 /**
  * The later of two snapshots of one job. The list request and the event stream race, so an older
