@@ -53,7 +53,7 @@ function iceServersFromEnv(raw: string | undefined): { urls: string | string[] }
 function pipelineFromEnv(env: NodeJS.ProcessEnv): PipelineDepthOptions {
   const minDepth = Math.max(1, intFromEnv(env, 'TABGRID_NODE_PIPELINE', 2));
   const maxDepth = Math.min(LIMITS.maxBatch, Math.max(minDepth, intFromEnv(env, 'TABGRID_NODE_PIPELINE_MAX', 64)));
-  return { minDepth, maxDepth, queueMs: intFromEnv(env, 'TABGRID_NODE_QUEUE_MS', 50) };
+  return { minDepth, maxDepth, queueMs: intFromEnv(env, 'TABGRID_NODE_QUEUE_MS', 100) };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, repoRoot = process.cwd()): ServerConfig {
