@@ -23,9 +23,9 @@ export interface AgentTimers {
 /**
  * A busy node holds finished results at most this long to send them together. Each data-channel
  * message costs both ends ~0.5 ms of CPU (usrsctp, DTLS and UDP run in the send call), which at
- * ~5 ms tasks is CPU the tasks themselves lack; a batch job does not miss 25 ms.
+ * ~5 ms tasks is CPU the tasks themselves lack; a batch job does not miss 50 ms.
  */
-const RESULT_BATCH_MS = 25;
+const RESULT_BATCH_MS = 50;
 const RESULT_BATCH_MAX = 256;
 
 export type AgentEvent =
