@@ -9,7 +9,7 @@ let pool: WorkerPool | undefined;
 afterEach(() => pool?.stop());
 
 /** Longer than a batch's budget, so each message carries one task, and short enough to prefetch. */
-const TASK_MS = 6;
+const TASK_MS = 25;
 
 /** A pool of `size` fake workers, each having run one task of `module` taking TASK_MS. */
 async function setupWarm(size = 1): Promise<ReturnType<typeof setupPool>> {
