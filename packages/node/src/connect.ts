@@ -1,5 +1,6 @@
 import SimplePeer from 'simple-peer';
 import {
+  encodeNodeToServer,
   FramedLink,
   parseJsonText,
   parseServerToNode,
@@ -92,7 +93,7 @@ export function connect(options: ConnectOptions): Promise<Connection> {
     };
     const succeed = (transport: 'webrtc' | 'relay', sink: FrameSink, closeChannel: () => void) => {
       if (iceTimer) clearTimeout(iceTimer);
-      link = new FramedLink<ServerToNode, NodeToServer>(sink, parseServerToNode, closeChannel);
+      link = new FramedLink<ServerToNode, NodeToServer>(sink, parseServerToNode, closeChannel, encodeNodeToServer);
       settled = true;
       resolve({ link, transport });
     };

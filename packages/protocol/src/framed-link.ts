@@ -28,6 +28,8 @@ export class FramedLink<In, Out> implements Link<Out> {
     sink: FrameSink,
     private readonly parse: (raw: unknown) => In,
     private readonly closeChannel: () => void,
+    /** The message as it goes on the wire (the inverse of what `parse` restores). */
+    private readonly encode: (message: Out) => unknown = (message) => message,
   ) {
     this.queue = new OutboundQueue(sink);
   }
@@ -41,7 +43,7 @@ export class FramedLink<In, Out> implements Link<Out> {
   }
 
   send(message: Out): void {
-    if (!this.isClosed) this.queue.enqueue(encodeFrames(message, () => ++this.messageId));
+    if (!this.isClosed) this.queue.enqueue(encodeFrames(this.encode(message), () => ++this.messageId));
   }
 
   close(reason: string): void {

@@ -7,7 +7,7 @@ export type * from './node-to-server';
 export type * from './server-to-node';
 export type * from './signal';
 export type * from './server-events';
-export { parseNodeToServer, parseServerToNode, isNodeId } from './parse-node';
+export { parseNodeToServer, parseServerToNode, encodeNodeToServer, encodeServerToNode, isNodeId } from './parse-node';
 export { parseSignalClientToServer, parseSignalServerToClient, parseJsonText } from './parse-signal';
 export { encodeFrames, FrameDecoder } from './framing';
 export { OutboundQueue, type FrameSink } from './backpressure';

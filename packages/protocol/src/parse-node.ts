@@ -17,6 +17,7 @@ import {
 import { DIGEST, LIMITS } from './limits';
 import type { NodeToServer, TaskOutcomeWire } from './node-to-server';
 import type { ServerToNode, TaskAssignment } from './server-to-node';
+import { receivedShared, shareFields } from './shared-fields';
 
 /** Parsers for node envelopes; each throws TabgridError('bad_request') on anything malformed. */
 
@@ -93,11 +94,12 @@ export function parseNodeToServer(raw: unknown): NodeToServer {
       if (!Array.isArray(o.results) || o.results.length === 0 || o.results.length > LIMITS.maxBatch) {
         fail(`results.results must be an array of 1 to ${LIMITS.maxBatch} results`);
       }
+      const shared = receivedShared(o.shared, 'results.shared');
       return {
         type: 'results',
         results: o.results.map((raw: unknown, i: number) => {
           const r = asObject(raw, `results[${i}]`);
-          return { taskId: taskId(r, `results[${i}]`), outcome: parseOutcome(r.outcome) };
+          return { taskId: taskId(r, `results[${i}]`), outcome: parseOutcome({ ...shared, ...asObject(r.outcome, 'result.outcome') }) };
         }),
       };
     }
@@ -152,10 +154,30 @@ export function parseServerToNode(raw: unknown): ServerToNode {
       if (!Array.isArray(o.tasks) || o.tasks.length === 0 || o.tasks.length > LIMITS.maxBatch) {
         fail(`assign.tasks must be an array of 1 to ${LIMITS.maxBatch} tasks`);
       }
-      return { type: 'assign', tasks: o.tasks.map(parseAssignment) };
+      {
+        const shared = receivedShared(o.shared, 'assign.shared');
+        return { type: 'assign', tasks: o.tasks.map((raw: unknown) => parseAssignment({ ...shared, ...asObject(raw, 'assign.task') })) };
+      }
     case 'cancel':
       return { type: 'cancel', taskId: taskId(o, 'cancel') };
     default:
       return fail(`unknown server message type ${JSON.stringify(o.type)}`);
   }
+}
+
+/**
+ * A node message as it goes on the wire: the outcomes of a `results` batch send the fields they
+ * share once (protocol 3). `parseNodeToServer` restores them.
+ */
+export function encodeNodeToServer(message: NodeToServer): unknown {
+  if (message.type !== 'results') return message;
+  const { shared, own } = shareFields(message.results.map((r) => r.outcome));
+  return { type: 'results', shared, results: message.results.map((r, i) => ({ taskId: r.taskId, outcome: own[i] })) };
+}
+
+/** A server message as it goes on the wire: the tasks of an `assign` send the fields they share once. */
+export function encodeServerToNode(message: ServerToNode): unknown {
+  if (message.type !== 'assign') return message;
+  const { shared, own } = shareFields(message.tasks);
+  return { type: 'assign', shared, tasks: own };
 }

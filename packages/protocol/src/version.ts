@@ -1,2 +1,2 @@
 /** Bumped on any incompatible change to signaling, framing or node messages. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;

@@ -1,4 +1,5 @@
 import {
+  encodeServerToNode,
   FramedLink,
   parseNodeToServer,
   type FrameSink,
@@ -14,7 +15,7 @@ export class NodeLink extends FramedLink<NodeToServer, ServerToNode> {
     sink: FrameSink,
     closeChannel: () => void,
   ) {
-    super(sink, parseNodeToServer, closeChannel);
+    super(sink, parseNodeToServer, closeChannel, encodeServerToNode);
   }
 }
 
