@@ -25,8 +25,8 @@ import {
 import type { ServerEvent } from '@tabgrid/protocol';
 import { readSseFrames } from './sse';
 import { readLines } from './text-lines';
-import { waitForJob, type WaitForJobOptions } from './wait-for-job';
 import { fetchTransport, nodeHttpTransport, type BufferedTransport, type FetchLike } from './transport';
+import { waitForJob, type WaitForJobOptions } from './wait-for-job';
 
 export type { FetchLike } from './transport';
 

@@ -1,6 +1,5 @@
-import { isJobFinished, TabgridError, type JobInfo } from '@tabgrid/protocol';
+import { isJobFinished, TabgridError, type JobInfo, type ServerEvent } from '@tabgrid/protocol';
 import type { EventsOptions } from './client';
-import type { ServerEvent } from '@tabgrid/protocol';
 
 export interface WaitForJobOptions {
   signal?: AbortSignal;
