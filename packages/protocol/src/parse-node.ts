@@ -150,14 +150,13 @@ export function parseServerToNode(raw: unknown): ServerToNode {
       if (!isErrorCode(code)) fail('refused.code is not a known error code');
       return { type: 'refused', code, message: str(o, 'message', 'refused', 1024) };
     }
-    case 'assign':
+    case 'assign': {
       if (!Array.isArray(o.tasks) || o.tasks.length === 0 || o.tasks.length > LIMITS.maxBatch) {
         fail(`assign.tasks must be an array of 1 to ${LIMITS.maxBatch} tasks`);
       }
-      {
-        const shared = receivedShared(o.shared, 'assign.shared');
-        return { type: 'assign', tasks: o.tasks.map((raw: unknown) => parseAssignment({ ...shared, ...asObject(raw, 'assign.task') })) };
-      }
+      const shared = receivedShared(o.shared, 'assign.shared');
+      return { type: 'assign', tasks: o.tasks.map((raw: unknown) => parseAssignment({ ...shared, ...asObject(raw, 'assign.task') })) };
+    }
     case 'cancel':
       return { type: 'cancel', taskId: taskId(o, 'cancel') };
     default:
