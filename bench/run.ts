@@ -63,7 +63,7 @@ if (only === undefined || only === 'distributed') {
   console.log('\n2. Throughput of a 20,000 no-op task job (Tabgrid: POST /v1/jobs until its event stream says done, client.waitForJob; Dask: map + gather)');
   console.table(tables.throughput);
   console.log(`\n3. Efficiency of 2,000 tasks of ~5 ms CPU = (tasks × single-task time / 2 workers) / wall (Tabgrid: ${report.cpuFunction} ${report.cpuN}; Dask: pure-Python loop)`);
-  console.log('   single-task time: median of 31 sequential runs in a warm worker, the guest compute only (Tabgrid: durationMs of the task minus that of a no-op); in-job ms: the same, median over the tasks of the job; the job measured is the second of two identical ones (the first warms up), on both systems');
+  console.log('   single-task time: median of 31 sequential runs in a warm worker, the guest compute only (Tabgrid: durationMs of the task minus that of a no-op); in-job ms: the same, median over the tasks of the job; after one warm-up job, the median of 3 measured ones (each after its own single-task time; all listed under runs), on both systems');
   console.table(tables.efficiency);
   console.log('\nChurn: 4 headless agents × 1 slot on a long job of ~5 ms tasks; 2 agents stopped; tasks/s over 2 s windows');
   console.table(tables.churn);
