@@ -1,8 +1,8 @@
 import { useStore } from 'zustand';
+import { isJobFinished } from '@tabgrid/protocol';
 import { jobsStore } from '../app-stores';
 import { formatDuration } from '../format';
 import { RESULT_ROWS } from '../stores/jobs-store';
-import { isFinished } from '../stores/job-list';
 import { JobProgress, JobStatusBadge } from './JobProgress';
 
 const PREVIEW_CHARS = 120;
@@ -24,7 +24,7 @@ export function JobResults() {
         {job !== undefined && <span className="mono muted">{job.function}</span>}
         {job !== undefined && <JobProgress job={job} />}
         <span className="spacer" />
-        {job !== undefined && !isFinished(job) && (
+        {job !== undefined && !isJobFinished(job) && (
           <button type="button" className="button danger" data-testid="job-cancel" onClick={() => void cancel(job.id)}>
             Cancel job
           </button>

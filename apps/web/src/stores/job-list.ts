@@ -4,15 +4,13 @@ import { isJobFinished, type JobInfo } from '@tabgrid/protocol';
 
 export const MAX_LISTED_JOBS = 50;
 
-export const isFinished = isJobFinished;
-
 /**
  * The later of two snapshots of one job. The list request and the event stream race, so an older
  * snapshot can arrive second; finished tasks only ever grow and a finished job stays finished,
  * which orders them. On a tie the incoming one wins (its running/queued split is newer or equal).
  */
 export function laterSnapshot(current: JobInfo, incoming: JobInfo): JobInfo {
-  if (isFinished(current) !== isFinished(incoming)) return isFinished(current) ? current : incoming;
+  if (isJobFinished(current) !== isJobFinished(incoming)) return isJobFinished(current) ? current : incoming;
   return current.done + current.failed > incoming.done + incoming.failed ? current : incoming;
 }
 

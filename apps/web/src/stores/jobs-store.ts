@@ -1,9 +1,9 @@
 import { createStore } from 'zustand/vanilla';
 import { TabgridApiError } from '@tabgrid/client';
-import type { JobInfo, JobResult } from '@tabgrid/protocol';
+import { isJobFinished, type JobInfo, type JobResult } from '@tabgrid/protocol';
 import { describeError, type Api } from './api';
 import { buildJobRequest, type JobDraft } from './job-request';
-import { isFinished, MAX_LISTED_JOBS, mergeJobs } from './job-list';
+import { MAX_LISTED_JOBS, mergeJobs } from './job-list';
 import type { Timers } from './nodes-store';
 
 export type StreamState = 'off' | 'connecting' | 'live' | 'retrying';
@@ -57,8 +57,8 @@ export function createJobsStore(api: Api, timers: Timers) {
       const job = selected === null ? undefined : get().jobs.find((j) => j.id === selected.jobId);
       if (selected === null || job === undefined) return;
       const previous = before.get(job.id);
-      const justFinished = isFinished(job) && (previous === undefined || !isFinished(previous));
-      const due = !isFinished(job) && results === null && timers.now() - resultsLoadedAt >= RESULTS_REFRESH_MS;
+      const justFinished = isJobFinished(job) && (previous === undefined || !isJobFinished(previous));
+      const due = !isJobFinished(job) && results === null && timers.now() - resultsLoadedAt >= RESULTS_REFRESH_MS;
       if (justFinished || due) void loadResults(job.id);
     };
 
