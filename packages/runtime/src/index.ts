@@ -13,3 +13,4 @@ export { FUEL_EXPORT } from './execute';
 export { MEMORY_IMPORT, findImportProblem, readImports, type ImportInfo, type MemoryLimits } from './module-imports';
 export { VIRTUAL_EPOCH_NS } from './wasi/virtual-clock';
 export { normalizeGuestPath, planGuestFiles } from './guest-path';
+export { Lru } from './lru';

@@ -1,3 +1,5 @@
+import { Lru } from '@tabgrid/runtime';
+
 export interface PipelineDepthOptions {
   /** Tasks leased per worker whatever their length: the next one waits on the node, not a round trip away. */
   minDepth: number;
@@ -21,7 +23,7 @@ const MAX_MODULES = 10_000;
  * the slowest module that has work waiting, from the mean run time its results reported.
  */
 export class PipelineDepth {
-  private readonly meanMs = new Map<string, number>();
+  private readonly meanMs = new Lru<string, number>(MAX_MODULES);
   private depth: number;
 
   constructor(private readonly options: PipelineDepthOptions) {
@@ -36,9 +38,7 @@ export class PipelineDepth {
   observe(digest: string, durationMs: number): void {
     const sample = Number.isFinite(durationMs) ? Math.max(FLOOR_MS, durationMs) : Infinity;
     const previous = this.meanMs.get(digest);
-    this.meanMs.delete(digest);
     this.meanMs.set(digest, previous === undefined ? sample : previous + EWMA_WEIGHT * (sample - previous));
-    if (this.meanMs.size > MAX_MODULES) this.meanMs.delete(this.meanMs.keys().next().value!);
   }
 
   /**
