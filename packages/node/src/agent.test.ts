@@ -148,15 +148,17 @@ describe('AgentSession', () => {
     expect(s.link.sent.some((m) => m.type === 'results')).toBe(false);
   });
 
-  it('cancels a running task without reporting it', async () => {
+  it('cancels a running task without reporting it, and tells its owner (the page shows it no longer running)', async () => {
     const s = await setup();
     s.session.handle({ type: 'assign', tasks: [s.task('t1', 'spin')] });
     await until(() => s.pool.runs.length === 1);
     expect(s.session.runningCount).toBe(1);
     s.session.handle({ type: 'cancel', taskId: 't1' });
+    s.session.handle({ type: 'cancel', taskId: 'not-here' });
     await new Promise((r) => setTimeout(r, 5));
     expect(s.session.runningCount).toBe(0);
     expect(s.link.sent.some((m) => m.type === 'results')).toBe(false);
+    expect(s.events.filter((e) => e.type === 'task_cancelled')).toEqual([{ type: 'task_cancelled', taskId: 't1' }]);
   });
 
   it('closes the link and reports a refusal', async () => {

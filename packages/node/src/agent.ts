@@ -33,7 +33,8 @@ export type AgentEvent =
   | { type: 'refused'; code: string; message: string }
   | { type: 'task_started'; taskId: string; functionName: string }
   | { type: 'task_finished'; taskId: string; functionName: string; status: string; durationMs: number }
-  | { type: 'task_failed'; taskId: string; functionName: string; reason: string };
+  | { type: 'task_failed'; taskId: string; functionName: string; reason: string }
+  | { type: 'task_cancelled'; taskId: string };
 
 export interface AgentSessionDeps {
   nodeId: string;
@@ -103,10 +104,14 @@ export class AgentSession {
       case 'assign':
         this.startTasks(message.tasks);
         return;
-      case 'cancel':
-        this.running.get(message.taskId)?.abort();
+      case 'cancel': {
+        const controller = this.running.get(message.taskId);
+        if (controller === undefined) return;
+        controller.abort();
         this.running.delete(message.taskId);
+        this.deps.onEvent({ type: 'task_cancelled', taskId: message.taskId });
         return;
+      }
     }
   }
 

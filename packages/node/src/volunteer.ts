@@ -145,6 +145,7 @@ export class Volunteer {
         this.refused(event.message);
         return;
       case 'task_started':
+      case 'task_cancelled':
         this.update({ running: this.session?.runningCount ?? 0 });
         return;
       case 'task_finished':
