@@ -72,8 +72,10 @@ interface Slot {
   knownDigests: Lru<string, true>;
   /** Sent and not wholly answered, in the order the worker runs them: the running one, then at most one prefetched. */
   batches: Batch[];
-  /** The deadline of the task the worker is running. */
+  /** Wakes the pool at or before the deadline of the task the worker is running; null when none is set. */
   timer: unknown;
+  /** When `timer` fires. */
+  timerAt: number;
 }
 
 /**
@@ -98,7 +100,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
   let pumpQueued = false;
 
   function startSlot(index: number): void {
-    const slot: Slot = { handle: spawn(), state: 'starting', terminated: null, knownDigests: new Lru(MODULE_CACHE_ENTRIES), batches: [], timer: null };
+    const slot: Slot = { handle: spawn(), state: 'starting', terminated: null, knownDigests: new Lru(MODULE_CACHE_ENTRIES), batches: [], timer: null, timerAt: Infinity };
     slots[index] = slot;
     slot.handle.onFailure((reason) => workerFailed(index, slot, reason));
     slot.handle.onMessage((raw) => workerSaid(index, slot, raw));
@@ -144,7 +146,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
   }
 
   function retire(slot: Slot): void {
-    timers.clearTimeout(slot.timer);
+    disarm(slot);
     slot.batches = [];
     slot.state = 'retired';
     slot.terminated = slot.handle.terminate().catch(() => {});
@@ -246,14 +248,31 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     return { job: head.pending[0] as Job, since: head.headSince };
   }
 
+  /**
+   * A timer already due no later than the running task's deadline is kept: it fires early and
+   * `checkDeadline` sets the next one. Deadlines mostly move later (every answered task), so a
+   * busy worker's messages do not each cancel and create a timer.
+   */
   function armDeadline(slot: Slot): void {
-    timers.clearTimeout(slot.timer);
     const { job, since } = running(slot);
-    const left = since + job.task.timeoutMs - timers.now();
-    slot.timer = timers.setTimeout(() => checkDeadline(slot), Math.min(Math.max(left, 0), MAX_TIMER_MS));
+    const now = timers.now();
+    const at = Math.min(Math.max(since + job.task.timeoutMs, now), now + MAX_TIMER_MS);
+    if (slot.timer !== null && slot.timerAt <= at) return;
+    disarm(slot);
+    slot.timer = timers.setTimeout(() => checkDeadline(slot), at - now);
+    slot.timerAt = at;
+  }
+
+  function disarm(slot: Slot): void {
+    if (slot.timer === null) return;
+    timers.clearTimeout(slot.timer);
+    slot.timer = null;
+    slot.timerAt = Infinity;
   }
 
   function checkDeadline(slot: Slot): void {
+    slot.timer = null;
+    slot.timerAt = Infinity;
     if (slot.state !== 'busy') return;
     const { job, since } = running(slot);
     const elapsed = timers.now() - since;
@@ -336,7 +355,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     if (slot.batches.length > 0) {
       armDeadline(slot);
     } else {
-      timers.clearTimeout(slot.timer);
+      disarm(slot);
       slot.state = 'idle';
     }
     pump();
