@@ -1,7 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumExecutable } from './e2e/fixtures/chromium';
-
-const executablePath = chromiumExecutable();
+import { chromiumLaunchOptions } from './e2e/fixtures/chromium';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -24,10 +22,7 @@ export default defineConfig({
       name: 'chromium',
       use: {
         ...devices['Desktop Chrome'],
-        launchOptions: {
-          ...(executablePath !== undefined ? { executablePath } : {}),
-          args: CHROMIUM_ARGS,
-        },
+        launchOptions: chromiumLaunchOptions(),
       },
     },
   ],

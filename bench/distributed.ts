@@ -33,7 +33,7 @@ import { TabgridClient } from '@tabgrid/client';
 import type { JobInfo } from '@tabgrid/protocol';
 import { loadConfig } from '../apps/server/src/config';
 import { startServer, type RunningServer } from '../apps/server/src/server';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../e2e/fixtures/chromium';
+import { chromiumLaunchOptions } from '../e2e/fixtures/chromium';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const API_KEY = 'bench-key';
@@ -519,8 +519,7 @@ async function profileThroughput(serverUrl: string, client: TabgridClient): Prom
 // ---------------------------------------------------------------- the section
 
 async function measureTab(serverUrl: string, client: TabgridClient, cpuN: number): Promise<SystemFigures> {
-  const executablePath = chromiumExecutable();
-  const browser = await chromium.launch({ ...(executablePath === undefined ? {} : { executablePath }), args: CHROMIUM_ARGS });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${serverUrl}/contribute?autostart=1`);

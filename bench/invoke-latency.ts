@@ -6,7 +6,7 @@ import path from 'node:path';
 import { TabgridClient } from '@tabgrid/client';
 import { loadConfig } from '../apps/server/src/config';
 import { startServer } from '../apps/server/src/server';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../e2e/fixtures/chromium';
+import { chromiumLaunchOptions } from '../e2e/fixtures/chromium';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const API_KEY = 'bench-key';
@@ -62,7 +62,7 @@ export async function benchInvokeLatency(n = 200): Promise<LatencyRow[]> {
     ...loadConfig({ PORT: '0', TABGRID_DATA: dataDir, TABGRID_API_KEY: API_KEY }, ROOT),
     webDir,
   });
-  const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const client = new TabgridClient({ baseUrl: server.url, apiKey: API_KEY });
     await client.uploadFunction('noop', '1', new Uint8Array(fs.readFileSync(path.join(ROOT, 'public/functions/noop.wasm'))));

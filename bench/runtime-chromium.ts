@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import ts from 'typescript';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../e2e/fixtures/chromium';
+import { chromiumLaunchOptions } from '../e2e/fixtures/chromium';
 import type { GuestRun, GuestSpec } from './runtime-guest';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -73,8 +73,7 @@ export class ChromiumWorkerBench {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const executablePath = chromiumExecutable();
-    const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS });
+    const browser = await chromium.launch(chromiumLaunchOptions());
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);

@@ -56,7 +56,7 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 
 export async function benchRuntime(runs = 5): Promise<{ rows: RuntimeRow[]; notes: string[] }> {
   const notes: string[] = [];
-  const prepared = new Map<string, { bytes: Uint8Array; spec: GuestSpec }>();
+  const prepared = new Map<string, { bytes: Uint8Array<ArrayBuffer>; spec: GuestSpec }>();
   for (const program of PROGRAMS) {
     const original = new Uint8Array(fs.readFileSync(path.join(FUNCTIONS, `${program.name}.wasm`)));
     for (const variant of VARIANTS) {

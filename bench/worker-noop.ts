@@ -8,7 +8,7 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import type { ModuleRef, TaskSpec, WorkerPool } from '@tabgrid/runtime';
 import { chromiumEngine } from '@tabgrid/runtime/conformance';
 import { createNodePool } from '@tabgrid/runtime/node';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../e2e/fixtures/chromium';
+import { chromiumLaunchOptions } from '../e2e/fixtures/chromium';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -132,7 +132,7 @@ export async function benchWorkerNoop(n = 500, burst = 2_000, burnBurst = 1_000)
   const burn: ModuleRef = { digest: 'sha256:burn-bench', bytes: new Uint8Array(fs.readFileSync(path.join(ROOT, 'public/functions/burn.wasm'))) };
   const pool = createNodePool({ size: 1 });
   const pair = createNodePool({ size: 2 });
-  const chromium = await chromiumEngine({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
+  const chromium = await chromiumEngine(chromiumLaunchOptions());
   try {
     await timeNodePool(pool, module, 50);
     const node = await timeNodePool(pool, module, n);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../e2e/fixtures/chromium';
+import { chromiumLaunchOptions } from '../e2e/fixtures/chromium';
 import type { ModuleRef, TaskSpec } from '@tabgrid/runtime';
 import { chromiumEngine, conformanceDirs, formatReport, runConformance, totals, type ChromiumEngine } from '@tabgrid/runtime/conformance';
 import { createNodePool } from '@tabgrid/runtime/node';
@@ -45,7 +45,7 @@ describe('runtime in a Chromium Web Worker', () => {
   let engine: ChromiumEngine;
   const nodePool = createNodePool({ size: 1 });
   beforeAll(async () => {
-    engine = await chromiumEngine({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
+    engine = await chromiumEngine(chromiumLaunchOptions());
   }, 60_000);
   afterAll(() => Promise.all([engine?.close(), nodePool.stop()]));
 

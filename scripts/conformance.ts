@@ -1,7 +1,7 @@
 // `npm run conformance -- [--engine node|chromium|wasmer]... <dir>...`
 // Runs wasi-testsuite-style directories through our runtime (Node worker pool and a Chromium Web
 // Worker by default) or @wasmer/wasi, prints a test × engine table, exits 1 on any failure.
-import { CHROMIUM_ARGS, chromiumExecutable } from '../e2e/fixtures/chromium';
+import { chromiumLaunchOptions } from '../e2e/fixtures/chromium';
 import { createNodePool } from '@tabgrid/runtime/node';
 import { chromiumEngine, poolEngine, runConformance, summary, wasmerEngine, type ConformanceEngine } from '@tabgrid/runtime/conformance';
 
@@ -29,7 +29,7 @@ async function open(name: EngineName): Promise<ConformanceEngine> {
     case 'node':
       return poolEngine('node', createNodePool({ size: 2 }));
     case 'chromium':
-      return chromiumEngine({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
+      return chromiumEngine(chromiumLaunchOptions());
     case 'wasmer':
       return wasmerEngine();
   }

@@ -10,8 +10,8 @@ import { moduleOf, resultOf, taskOf, type ConformanceEngine } from './engines';
 import { fromJson, toJson } from './wire';
 
 export interface ChromiumOptions {
-  /** The browser binary; Playwright's own when undefined. */
-  executablePath: string | undefined;
+  /** The browser binary; Playwright's own when absent. */
+  executablePath?: string;
   args: string[];
 }
 
@@ -44,7 +44,7 @@ export async function chromiumEngine(options: ChromiumOptions): Promise<Chromium
     build: { outDir, emptyOutDir: true, minify: false, reportCompressedSize: false },
   });
   const server = await serve(outDir);
-  const browser = await chromium.launch({ args: options.args, ...(options.executablePath === undefined ? {} : { executablePath: options.executablePath }) });
+  const browser = await chromium.launch(options);
   const page = await browser.newPage();
   const { port } = server.address() as AddressInfo;
   await page.goto(`http://127.0.0.1:${port}/index.html`);
