@@ -1,8 +1,10 @@
 import { pickNode, type PlacementWeights } from './placement';
-import { Ranking, type RankRecord } from './ranking';
+import { Ranking } from './ranking';
+import { queueSummary, rankView, reasonFor, waitingUnits } from './reports';
 import { ConstraintClass, JobState, type Attempt, type NodeState, type UnitState } from './state';
 import { LeaseHeap } from './lease-heap';
 import { NodeIndex } from './node-index';
+import { StragglerWatch } from './stragglers';
 import { MinHeap, seededRandom } from './structures';
 import type {
   Assignment,
@@ -40,8 +42,7 @@ export class Scheduler {
   private readonly copies = new Map<string, Attempt>();
   private runningTotal = 0;
   private readonly jobs = new Map<string, JobState>();
-  /** Jobs near their end, whose long runners may get speculative copies. */
-  private readonly tailJobs = new Set<JobState>();
+  private readonly stragglers: StragglerWatch;
   private readonly backoff = new MinHeap<UnitState>((u) => u.notBefore);
   private readonly leases = new LeaseHeap();
   private readonly quarantine = new Map<string, QuarantinedUnit>();
@@ -53,14 +54,12 @@ export class Scheduler {
   private readonly retryBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly weights: PlacementWeights;
-  private readonly straggler: { enabled: boolean; tailFraction: number; factor: number; minRunningMs: number; minSamples: number };
   private seq = 0;
   private queuedTotal = 0;
   /** Queued units per module digest, so the caller can size node pipelines to what waits. */
   private readonly queuedModules = new Map<string, number>();
   private backingOff = 0;
   private speculativeLive = 0;
-  private nextStragglerAt = Infinity;
   private globalMeanDuration: number | undefined;
 
   constructor(options: SchedulerOptions) {
@@ -71,14 +70,7 @@ export class Scheduler {
     this.retryBackoffMs = options.retryBackoffMs ?? 250;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.weights = { rank: 1, load: 1, locality: 0.5, ...options.placement };
-    const s = options.stragglers ?? {};
-    this.straggler = {
-      enabled: s.enabled ?? true,
-      tailFraction: s.tailFraction ?? 0.1,
-      factor: s.factor ?? 3,
-      minRunningMs: s.minRunningMs ?? 1_000,
-      minSamples: s.minSamples ?? 5,
-    };
+    this.stragglers = new StragglerWatch(options.stragglers);
     this.ranking = new Ranking(options.ranking);
   }
 
@@ -144,13 +136,13 @@ export class Scheduler {
 
   nodeRank(nodeId: string): NodeRank | undefined {
     const record = this.ranking.get(nodeId);
-    return record && this.rankView(record, this.now());
+    return record && rankView(this.nodes, record, this.now());
   }
 
   /** Ranks of the online nodes, for `GET /v1/nodes`. */
   nodeRanks(): NodeRank[] {
     const now = this.now();
-    return [...this.nodes.values()].map((node) => this.rankView(node.rank, now));
+    return [...this.nodes.values()].map((node) => rankView(this.nodes, node.rank, now));
   }
 
   /** Puts back a rank saved before a restart; call before or after the node re-registers. */
@@ -199,7 +191,7 @@ export class Scheduler {
         job.units.add(state);
         job.total++;
         job.queued++;
-        this.touchJob(job);
+        this.stragglers.jobChanged(job);
       }
     }
   }
@@ -301,7 +293,7 @@ export class Scheduler {
     this.releaseBackoffs(now);
     const placed: Assignment[] = [];
     if (this.queuedTotal > 0) this.placeQueued(now, limit, placed);
-    if (this.tailJobs.size > 0 && placed.length < limit) this.placeStragglers(now, limit, placed);
+    if (this.stragglers.watching && placed.length < limit) this.placeStragglers(now, limit, placed);
     return placed;
   }
 
@@ -317,7 +309,7 @@ export class Scheduler {
     }
     const lease = this.leases.peek();
     if (lease) next = Math.min(next, lease.deadline);
-    if (this.tailJobs.size > 0) next = Math.min(next, this.nextStragglerAt);
+    next = Math.min(next, this.stragglers.nextCheckAt);
     return next === Infinity ? undefined : next;
   }
 
@@ -325,14 +317,7 @@ export class Scheduler {
 
   /** Why each waiting unit waits, oldest first, for the API and the dashboard. O(queue). */
   queued(): QueuedUnit[] {
-    const waiting: UnitState[] = [];
-    for (const cls of this.nodes.classList) {
-      for (const state of cls.queue) if (state.status === 'queued' && !state.blocked) waiting.push(state);
-      for (const state of cls.blocked) if (state.status === 'queued' && state.blocked) waiting.push(state);
-    }
-    for (const state of this.backoff) if (state.status === 'backoff') waiting.push(state);
-    waiting.sort((a, b) => a.seq - b.seq);
-    return waiting.map((state) => ({ unitId: state.unit.unitId, taskId: state.unit.taskId, reason: this.reasonFor(state) }));
+    return waitingUnits(this.nodes, this.backoff);
   }
 
   /** Module digests of the units waiting in the queue (units without a digest are not listed). */
@@ -343,27 +328,12 @@ export class Scheduler {
   /** Why one unit waits; undefined if it is running, done or unknown. O(1). */
   queuedReason(unitId: string): QueueReason | undefined {
     const state = this.units.get(unitId);
-    return state && (state.status === 'queued' || state.status === 'backoff') ? this.reasonFor(state) : undefined;
+    return state && (state.status === 'queued' || state.status === 'backoff') ? reasonFor(this.nodes, state) : undefined;
   }
 
   /** Waiting units counted by reason. O(constraint classes). */
   queueSummary(): Record<QueueReason, number> {
-    const summary: Record<QueueReason, number> = {
-      waiting_for_slot: 0,
-      no_node_in_region: 0,
-      no_node_with_capability: 0,
-      waiting_for_distinct_node: 0,
-      backing_off: this.backingOff,
-    };
-    for (const cls of this.nodes.classList) {
-      const absent = this.nodes.absentReason(cls);
-      if (absent) summary[absent] += cls.queuedCount;
-      else {
-        summary.waiting_for_distinct_node += cls.blockedCount;
-        summary.waiting_for_slot += cls.queuedCount - cls.blockedCount;
-      }
-    }
-    return summary;
+    return queueSummary(this.nodes, this.backingOff);
   }
 
   /** Units given up on after losing too many nodes, until completed (acknowledged) or resubmitted. */
@@ -455,22 +425,15 @@ export class Scheduler {
   }
 
   private placeStragglers(now: number, limit: number, placed: Assignment[]): void {
-    this.nextStragglerAt = Infinity;
-    for (const job of this.tailJobs) {
-      const threshold = Math.max(this.straggler.minRunningMs, this.straggler.factor * job.median());
-      for (let state = job.runHead; state !== undefined; state = job.runHead) {
-        if (placed.length >= limit) return;
-        if (now - state.runStart < threshold) {
-          this.nextStragglerAt = Math.min(this.nextStragglerAt, state.runStart + threshold);
-          break;
-        }
+    this.stragglers.scan(
+      now,
+      () => placed.length < limit,
+      (state) => {
         const node = this.pick(state, state.cls, now, true);
-        if (!node) break;
-        // Out of the straggler scan for good: one copy per unit.
-        job.runRemove(state);
-        this.assign(state, node, now, true, placed);
-      }
-    }
+        if (node) this.assign(state, node, now, true, placed);
+        return node !== undefined;
+      },
+    );
   }
 
   private pick(state: UnitState, cls: ConstraintClass, now: number, speculative: boolean): NodeState | undefined {
@@ -498,7 +461,7 @@ export class Scheduler {
     const job = state.job;
     if (job && !speculative) {
       job.runAppend(state, now);
-      this.touchJob(job);
+      this.stragglers.jobChanged(job);
     }
     placed.push(
       speculative
@@ -594,7 +557,7 @@ export class Scheduler {
     } else {
       this.enqueueFront(state);
     }
-    if (state.job) this.touchJob(state.job);
+    if (state.job) this.stragglers.jobChanged(state.job);
     return outcome;
   }
 
@@ -643,49 +606,14 @@ export class Scheduler {
       job.units.delete(state);
       if (job.units.size === 0) {
         this.jobs.delete(job.id);
-        this.tailJobs.delete(job);
-      } else this.touchJob(job);
+        this.stragglers.jobEnded(job);
+      } else this.stragglers.jobChanged(job);
     }
-  }
-
-  private touchJob(job: JobState): void {
-    const s = this.straggler;
-    const tail =
-      s.enabled &&
-      job.queued === 0 &&
-      job.runningCount > 0 &&
-      job.completedCount >= s.minSamples &&
-      job.units.size <= Math.max(1, Math.ceil(s.tailFraction * job.total));
-    if (tail) this.tailJobs.add(job);
-    else this.tailJobs.delete(job);
   }
 
   private jobOf(jobId: string): JobState {
     let job = this.jobs.get(jobId);
     if (!job) this.jobs.set(jobId, (job = new JobState(jobId)));
     return job;
-  }
-
-  private reasonFor(state: UnitState): QueueReason {
-    if (state.status === 'backoff') return 'backing_off';
-    return this.nodes.absentReason(state.cls) ?? (state.blocked ? 'waiting_for_distinct_node' : 'waiting_for_slot');
-  }
-
-  private rankView(record: RankRecord, now: number): NodeRank {
-    const node = this.nodes.get(record.nodeId);
-    return {
-      nodeId: record.nodeId,
-      online: node !== undefined,
-      region: node?.region,
-      slots: node?.slots ?? 0,
-      running: node?.running.length ?? 0,
-      score: record.score(now),
-      successRate: record.successRate,
-      throughput: record.throughput,
-      uptime: record.uptime(now),
-      agreement: record.agreement,
-      completed: record.completed,
-      failed: record.failed,
-    };
   }
 }
