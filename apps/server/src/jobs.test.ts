@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InvokeResult, JobInfo, JobResult } from '@tabgrid/protocol';
+import type { InvokeResult, JobInfo, JobResult, ServerToNode } from '@tabgrid/protocol';
+import { Scheduler } from '@tabgrid/scheduler';
 import { loadConfig } from './config';
-import type { Dispatcher } from './dispatch/dispatcher';
+import { Dispatcher } from './dispatch/dispatcher';
 import { JobService } from './dispatch/jobs';
 import { openDatabase } from './store/database';
 import { createSqliteFunctionStore } from './store/function-store';
@@ -189,6 +190,73 @@ describe('interactive invoke persistence', () => {
     } finally {
       db.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('job creation', () => {
+  /** A job service over a real dispatcher and scheduler, one 2-worker node, and a store that `write` can spy on or break. */
+  function setup(createJob: (store: JobStore, ...rest: Parameters<JobStore['createJob']>) => void) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tabgrid-job-create-'));
+    const db = openDatabase(dataDir);
+    const store = createSqliteJobStore(db);
+    const functions = createSqliteFunctionStore(db);
+    functions.put({ name: 'noop', version: '1', digest: `sha256:${'a'.repeat(64)}`, size: 1, createdAt: '2026-01-01T00:00:00.000Z', runDigest: `sha256:${'a'.repeat(64)}`, memoryInitialPages: 1, defaults: {} });
+    const log: string[] = [];
+    const dispatcher = new Dispatcher({
+      scheduler: new Scheduler({ now: () => 0 }),
+      send: (_nodeId, message: ServerToNode) => (log.push(message.type === 'assign' ? `assign ${message.tasks.length}` : message.type), true),
+      now: () => 0,
+      queueTimeoutMs: 1_000,
+      leaseGraceMs: 1_000,
+      newId: () => 'unused',
+    });
+    dispatcher.nodeJoined({ id: 'n1', workers: 2, region: 'eu' });
+    const jobs = new JobService({
+      store: { ...store, createJob: (...a) => createJob(store, ...a) },
+      functions,
+      dispatcher,
+      limits: { maxTimeoutMs: 60_000, maxMemoryMb: 256, maxFuel: 1e12, maxQueuedTasks: 100 },
+      now: () => 0,
+      newId: () => 'job1',
+      onProgress: () => {},
+    });
+    const close = () => {
+      db.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    };
+    return { jobs, store, dispatcher, log, close };
+  }
+
+  it('sends the first tasks to a node before it writes the job, and has it stored when it accepts', () => {
+    const s = setup((store, job, assignments) => {
+      s.log.push('stored');
+      store.createJob(job, assignments);
+    });
+    try {
+      const info = s.jobs.createJob({ function: 'noop', tasks: Array.from({ length: 10 }, () => ({})) });
+      expect(s.log).toEqual(['assign 4', 'stored']);
+      expect(info).toMatchObject({ id: 'job1', status: 'running', total: 10, running: 4, queued: 6 });
+      // Stored as unfinished, with every task: a restart now would resume all ten.
+      expect(s.store.unfinishedJobs().map((job) => [job.id, job.total])).toEqual([['job1', 10]]);
+      expect(s.store.unfinishedTasks()).toHaveLength(10);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('withdraws the tasks it sent when the job cannot be stored, and knows no such job', () => {
+    const s = setup(() => {
+      throw new Error('disk I/O error');
+    });
+    try {
+      expect(() => s.jobs.createJob({ function: 'noop', tasks: Array.from({ length: 10 }, () => ({})) })).toThrow('disk I/O error');
+      expect(s.log).toEqual(['assign 4', 'cancel', 'cancel', 'cancel', 'cancel']);
+      expect(s.dispatcher.pendingTasks).toBe(0);
+      expect(s.jobs.info('job1')).toBeUndefined();
+      expect(s.store.getJob('job1')).toBeUndefined();
+    } finally {
+      s.close();
     }
   });
 });

