@@ -195,7 +195,10 @@ describe('interactive invoke persistence', () => {
 });
 
 describe('job creation', () => {
-  /** A job service over a real dispatcher and scheduler, one 2-worker node, and a store that `write` can spy on or break. */
+  /**
+   * A job service over a real dispatcher and scheduler with one 2-worker node (4 slots), whose
+   * sends, store writes and progress events land in one log; `createJob` stands in for the store's.
+   */
   function setup(createJob: (store: JobStore, ...rest: Parameters<JobStore['createJob']>) => void) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tabgrid-job-create-'));
     const db = openDatabase(dataDir);
@@ -216,10 +219,10 @@ describe('job creation', () => {
       store: { ...store, createJob: (...a) => createJob(store, ...a) },
       functions,
       dispatcher,
-      limits: { maxTimeoutMs: 60_000, maxMemoryMb: 256, maxFuel: 1e12, maxQueuedTasks: 100 },
+      limits: { maxTimeoutMs: 60_000, maxMemoryMb: 256, maxFuel: 1e12, maxQueuedTasks: 1_000 },
       now: () => 0,
       newId: () => 'job1',
-      onProgress: () => {},
+      onProgress: (job) => log.push(`progress ${job.status} ${job.running}/${job.total}`),
     });
     const close = () => {
       db.close();
@@ -227,19 +230,37 @@ describe('job creation', () => {
     };
     return { jobs, store, dispatcher, log, close };
   }
+  const tasks = (n: number) => Array.from({ length: n }, () => ({}));
 
-  it('sends the first tasks to a node before it writes the job, and has it stored when it accepts', () => {
+  it('sends the first tasks to a node before it writes the job, then announces it, stored', () => {
     const s = setup((store, job, assignments) => {
       s.log.push('stored');
       store.createJob(job, assignments);
     });
     try {
-      const info = s.jobs.createJob({ function: 'noop', tasks: Array.from({ length: 10 }, () => ({})) });
-      expect(s.log).toEqual(['assign 4', 'stored']);
-      expect(info).toMatchObject({ id: 'job1', status: 'running', total: 10, running: 4, queued: 6 });
-      // Stored as unfinished, with every task: a restart now would resume all ten.
-      expect(s.store.unfinishedJobs().map((job) => [job.id, job.total])).toEqual([['job1', 10]]);
-      expect(s.store.unfinishedTasks()).toHaveLength(10);
+      const info = s.jobs.createJob({ function: 'noop', tasks: tasks(300) });
+      expect(s.log).toEqual(['assign 4', 'stored', 'progress running 4/300']);
+      expect(info).toMatchObject({ id: 'job1', status: 'running', total: 300, running: 4, queued: 296 });
+      // Stored as unfinished, with every task: a restart now would resume all of them.
+      expect(s.store.unfinishedJobs().map((job) => [job.id, job.total])).toEqual([['job1', 300]]);
+      expect(s.store.unfinishedTasks()).toHaveLength(300);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('withdraws the tasks it sent when a later task is invalid, and stores and announces nothing', () => {
+    const s = setup((store, job, assignments) => {
+      s.log.push('stored');
+      store.createJob(job, assignments);
+    });
+    try {
+      const request = { function: 'noop', tasks: [...tasks(299), { files: { '../escape': '' } }] };
+      expect(() => s.jobs.createJob(request)).toThrow(/escapes/);
+      expect(s.log).toEqual(['assign 4', 'cancel', 'cancel', 'cancel', 'cancel']);
+      expect(s.dispatcher.pendingTasks).toBe(0);
+      expect(s.jobs.info('job1')).toBeUndefined();
+      expect(s.store.getJob('job1')).toBeUndefined();
     } finally {
       s.close();
     }
@@ -250,7 +271,7 @@ describe('job creation', () => {
       throw new Error('disk I/O error');
     });
     try {
-      expect(() => s.jobs.createJob({ function: 'noop', tasks: Array.from({ length: 10 }, () => ({})) })).toThrow('disk I/O error');
+      expect(() => s.jobs.createJob({ function: 'noop', tasks: tasks(10) })).toThrow('disk I/O error');
       expect(s.log).toEqual(['assign 4', 'cancel', 'cancel', 'cancel', 'cancel']);
       expect(s.dispatcher.pendingTasks).toBe(0);
       expect(s.jobs.info('job1')).toBeUndefined();

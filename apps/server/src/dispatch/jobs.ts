@@ -8,7 +8,7 @@ import {
   type JobResult,
   type TaskOptions,
 } from '@tabgrid/protocol';
-import type { FunctionStore } from '../store/function-store';
+import type { FunctionRecord, FunctionStore } from '../store/function-store';
 import type { FinishedTask, JobRecord, JobStore, NewJob } from '../store/job-store';
 import type { Dispatcher, Settlement } from './dispatcher';
 import { buildAssignment, type Assignment, type ServerLimits } from './task-builder';
@@ -29,9 +29,13 @@ interface ActiveJob {
   succeeded: number;
   failed: number;
   running: number;
+  /** Stored and announced; a job whose first tasks are out before it is stored reports no progress until then. */
+  accepted: boolean;
 }
 
 const FLUSH_BATCH = 500;
+/** Tasks of a new job queued before the rest are built: enough to fill the free slots of a few nodes. */
+const FIRST_TASKS = 256;
 
 function taskId(jobId: string, index: number): string {
   return `${jobId}_${index}`;
@@ -68,34 +72,48 @@ export class JobService {
   constructor(private readonly options: JobServiceOptions) {}
 
   /**
-   * Accepts a batch job: validated, queued and stored before this returns. Queued first, so the
-   * first tasks are on their way to nodes while the rows are written (for 20,000 tasks that write
-   * takes ~0.15 s). It all happens in one turn: no result can arrive before its row exists. If the
-   * write fails, the tasks are withdrawn and the job was never accepted.
+   * Accepts a batch job: validated, queued and stored before this returns. The first tasks are
+   * queued (sent to nodes) as soon as they are built, the rest once built, and the rows written
+   * last: for 20,000 tasks, building and writing take ~0.3 s that nodes now spend working. It all
+   * happens in one turn, so no result can arrive before its row exists. If a later task is invalid
+   * or the write fails, the queued tasks are withdrawn and the job was never accepted.
    */
   createJob(request: JobRequest): JobInfo {
-    const { job, assignments } = this.prepare(request.function, request.tasks, request, false);
-    this.resume(job, assignments.map((assignment, index) => ({ index, assignment })));
+    const fn = this.functionFor(request.function);
+    this.checkQueueRoom(request.tasks.length);
+    const job = this.newRecord(fn, request, request.tasks.length, false);
+    const active = this.activate(job, false);
+    const assignments: Assignment[] = [];
     try {
+      for (const [from, to] of [[0, FIRST_TASKS], [FIRST_TASKS, request.tasks.length]] as const) {
+        const built = request.tasks.slice(from, to).map((input) => buildAssignment(fn, { ...input, ...request }, this.options.limits));
+        if (built.length === 0) continue;
+        assignments.push(...built);
+        this.queue(active, built.map((assignment, i) => ({ index: from + i, assignment })));
+      }
       this.options.store.createJob(job, assignments);
     } catch (error) {
       this.active.delete(job.id);
       this.options.dispatcher.cancel(
         assignments.map((_, index) => taskId(job.id, index)),
-        'the job could not be stored',
+        'the job was not accepted',
       );
       throw error;
     }
-    return this.info(job.id)!;
+    active.accepted = true;
+    const info = this.info(job.id)!;
+    this.options.onProgress(info);
+    return info;
   }
 
   /** A one-task job whose caller waits for the result. */
   async invoke(request: InvokeRequest, signal?: AbortSignal): Promise<InvokeResult> {
-    const { job, assignments } = this.prepare(request.function, [request], request, true);
-    const assignment = assignments[0]!;
+    const fn = this.functionFor(request.function);
+    const job = this.newRecord(fn, request, 1, true);
+    const assignment = buildAssignment(fn, request, this.options.limits);
+    const assignments = [assignment];
     this.created.push({ job, assignments });
-    const active: ActiveJob = { record: job, succeeded: 0, failed: 0, running: 0 };
-    this.active.set(job.id, active);
+    const active = this.activate(job);
     try {
       const result = await this.options.dispatcher.run(
         { assignment, replicas: job.options.replicas, region: job.options.region },
@@ -162,7 +180,7 @@ export class JobService {
         continue;
       }
       const tasks = pendingByJob.get(job.id) ?? [];
-      this.resume(job, tasks);
+      this.queue(this.activate(job), tasks);
       resumed += tasks.length;
     }
     return { jobs: jobs.filter((j) => !j.interactive).length, tasks: resumed };
@@ -178,38 +196,47 @@ export class JobService {
     this.options.store.write(created, batch, new Date(this.options.now()).toISOString());
   }
 
-  private prepare(functionRef: string, inputs: JobRequest['tasks'], options: TaskOptions, interactive: boolean) {
+  private functionFor(functionRef: string): FunctionRecord {
     const ref = parseFunctionRef(functionRef);
     const fn = this.options.functions.find(ref.name, ref.version);
     if (!fn) throw new TabgridError('not_found', `function "${functionRef}" does not exist`);
-    if (!interactive) {
-      const queued = this.options.store.queuedTaskCount();
-      if (queued + inputs.length > this.options.limits.maxQueuedTasks) {
-        throw new TabgridError(
-          'too_many_requests',
-          `${queued} tasks are already queued; the limit is ${this.options.limits.maxQueuedTasks}: wait for some to finish`,
-        );
-      }
+    return fn;
+  }
+
+  private checkQueueRoom(tasks: number): void {
+    const queued = this.options.store.queuedTaskCount();
+    if (queued + tasks > this.options.limits.maxQueuedTasks) {
+      throw new TabgridError(
+        'too_many_requests',
+        `${queued} tasks are already queued; the limit is ${this.options.limits.maxQueuedTasks}: wait for some to finish`,
+      );
     }
-    const assignments = inputs.map((input) => buildAssignment(fn, { ...input, ...options }, this.options.limits));
-    const job: JobRecord = {
+  }
+
+  private newRecord(fn: FunctionRecord, options: TaskOptions, total: number, interactive: boolean): JobRecord {
+    return {
       id: this.options.newId(),
       functionRef: `${fn.name}@${fn.version}`,
       options: { replicas: options.replicas ?? 1, region: options.region },
       status: 'queued',
-      total: inputs.length,
+      total,
       succeeded: 0,
       failed: 0,
       createdAt: new Date(this.options.now()).toISOString(),
       finishedAt: null,
       interactive,
     };
-    return { job, assignments };
   }
 
-  private resume(job: JobRecord, tasks: { index: number; assignment: Assignment }[]): void {
-    const active: ActiveJob = { record: job, succeeded: job.succeeded, failed: job.failed, running: 0 };
+  /** A batch job is live from here on: its counters are kept in memory until it ends. */
+  private activate(job: JobRecord, accepted = true): ActiveJob {
+    const active: ActiveJob = { record: job, succeeded: job.succeeded, failed: job.failed, running: 0, accepted };
     this.active.set(job.id, active);
+    return active;
+  }
+
+  private queue(active: ActiveJob, tasks: { index: number; assignment: Assignment }[]): void {
+    const job = active.record;
     const indexOf = new Map(tasks.map((t) => [taskId(job.id, t.index), t.index]));
     this.options.dispatcher.submitMany(
       tasks.map((t) => ({
@@ -220,7 +247,7 @@ export class JobService {
         started: () => {
           active.running++;
           if (active.record.status === 'queued') active.record.status = 'running';
-          this.options.onProgress(this.info(job.id)!);
+          if (active.accepted) this.options.onProgress(this.info(job.id)!);
         },
         settled: (settlement) => {
           if (settlement instanceof TabgridError && settlement.code === 'cancelled') return;
