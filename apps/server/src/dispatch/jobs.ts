@@ -74,9 +74,9 @@ export class JobService {
   /**
    * Accepts a batch job: validated, queued and stored before this returns. The first tasks are
    * queued (sent to nodes) as soon as they are built, the rest once built, and the rows written
-   * last: for 20,000 tasks, building and writing take ~0.3 s that nodes now spend working. It all
-   * happens in one turn, so no result can arrive before its row exists. If a later task is invalid
-   * or the write fails, the queued tasks are withdrawn and the job was never accepted.
+   * last: of 20,000 tasks, the first reach a node ~40 ms after the request instead of ~0.5 s. It
+   * all happens in one turn, so no result can arrive before its row exists. If a later task is
+   * invalid or the write fails, the queued tasks are withdrawn and the job was never accepted.
    */
   createJob(request: JobRequest): JobInfo {
     const fn = this.functionFor(request.function);
@@ -86,10 +86,9 @@ export class JobService {
     const assignments: Assignment[] = [];
     try {
       for (const [from, to] of [[0, FIRST_TASKS], [FIRST_TASKS, request.tasks.length]] as const) {
-        const built = request.tasks.slice(from, to).map((input) => buildAssignment(fn, { ...input, ...request }, this.options.limits));
-        if (built.length === 0) continue;
-        assignments.push(...built);
-        this.queue(active, built.map((assignment, i) => ({ index: from + i, assignment })));
+        for (const input of request.tasks.slice(from, to)) assignments.push(buildAssignment(fn, { ...input, ...request }, this.options.limits));
+        if (assignments.length <= from) continue;
+        this.queue(active, assignments.slice(from).map((assignment, i) => ({ index: from + i, assignment })));
       }
       this.options.store.createJob(job, assignments);
     } catch (error) {
@@ -228,7 +227,7 @@ export class JobService {
     };
   }
 
-  /** A batch job is live from here on: its counters are kept in memory until it ends. */
+  /** The job is live from here on: its counters are kept in memory until it ends. */
   private activate(job: JobRecord, accepted = true): ActiveJob {
     const active: ActiveJob = { record: job, succeeded: job.succeeded, failed: job.failed, running: 0, accepted };
     this.active.set(job.id, active);
