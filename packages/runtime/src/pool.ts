@@ -1,5 +1,6 @@
 import { DurationEstimates } from './batch-policy';
-import { DEFAULT_OUTPUT_FILES_CAP_BYTES, DEFAULT_STDIO_CAP_BYTES, MAX_BATCH_TASKS, MAX_TIMER_MS, MODULE_CACHE_ENTRIES } from './limits';
+import { DeadlineTimer } from './deadline-timer';
+import { DEFAULT_OUTPUT_FILES_CAP_BYTES, DEFAULT_STDIO_CAP_BYTES, MAX_BATCH_TASKS, MODULE_CACHE_ENTRIES } from './limits';
 import { Lru } from './lru';
 import { CANCELLED_MESSAGE, describeThrown, failedOutcome, hostFailedOutcome, timeoutOutcome } from './outcome';
 import { findTaskProblem } from './task-problem';
@@ -72,10 +73,8 @@ interface Slot {
   knownDigests: Lru<string, true>;
   /** Sent and not wholly answered, in the order the worker runs them: the running one, then at most one prefetched. */
   batches: Batch[];
-  /** Wakes the pool at or before the deadline of the task the worker is running; null when none is set. */
-  timer: unknown;
-  /** When `timer` fires. */
-  timerAt: number;
+  /** Wakes the pool at or before the deadline of the task the worker is running. */
+  deadline: DeadlineTimer;
 }
 
 /**
@@ -100,7 +99,14 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
   let pumpQueued = false;
 
   function startSlot(index: number): void {
-    const slot: Slot = { handle: spawn(), state: 'starting', terminated: null, knownDigests: new Lru(MODULE_CACHE_ENTRIES), batches: [], timer: null, timerAt: Infinity };
+    const slot: Slot = {
+      handle: spawn(),
+      state: 'starting',
+      terminated: null,
+      knownDigests: new Lru(MODULE_CACHE_ENTRIES),
+      batches: [],
+      deadline: new DeadlineTimer(timers, () => checkDeadline(slot)),
+    };
     slots[index] = slot;
     slot.handle.onFailure((reason) => workerFailed(index, slot, reason));
     slot.handle.onMessage((raw) => workerSaid(index, slot, raw));
@@ -146,7 +152,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
   }
 
   function retire(slot: Slot): void {
-    disarm(slot);
+    slot.deadline.disarm();
     slot.batches = [];
     slot.state = 'retired';
     slot.terminated = slot.handle.terminate().catch(() => {});
@@ -248,31 +254,12 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     return { job: head.pending[0] as Job, since: head.headSince };
   }
 
-  /**
-   * A timer already due no later than the running task's deadline is kept: it fires early and
-   * `checkDeadline` sets the next one. Deadlines mostly move later (every answered task), so a
-   * busy worker's messages do not each cancel and create a timer.
-   */
   function armDeadline(slot: Slot): void {
     const { job, since } = running(slot);
-    const now = timers.now();
-    const at = Math.min(Math.max(since + job.task.timeoutMs, now), now + MAX_TIMER_MS);
-    if (slot.timer !== null && slot.timerAt <= at) return;
-    disarm(slot);
-    slot.timer = timers.setTimeout(() => checkDeadline(slot), at - now);
-    slot.timerAt = at;
-  }
-
-  function disarm(slot: Slot): void {
-    if (slot.timer === null) return;
-    timers.clearTimeout(slot.timer);
-    slot.timer = null;
-    slot.timerAt = Infinity;
+    slot.deadline.arm(since + job.task.timeoutMs);
   }
 
   function checkDeadline(slot: Slot): void {
-    slot.timer = null;
-    slot.timerAt = Infinity;
     if (slot.state !== 'busy') return;
     const { job, since } = running(slot);
     const elapsed = timers.now() - since;
@@ -355,7 +342,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     if (slot.batches.length > 0) {
       armDeadline(slot);
     } else {
-      disarm(slot);
+      slot.deadline.disarm();
       slot.state = 'idle';
     }
     pump();
