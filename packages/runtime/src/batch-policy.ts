@@ -3,10 +3,11 @@ import { Lru } from './lru';
 
 /**
  * Expected guest time one batch may carry: longer, and a worker's results would wait too long.
- * Every message between host and worker costs a thread wake-up and a syscall or two each way
- * (~0.1 ms of CPU on this kind of VM); at ~5 ms tasks, four to a message is measurably cheaper.
+ * Every message between host and worker costs thread wake-ups and syscalls (~0.2 ms of the host's
+ * CPU per round on this kind of VM); ten ~5 ms tasks to a message cost measurably less than four
+ * (docs/runtime.md, "Batches between the pool and its workers").
  */
-export const BATCH_BUDGET_MS = 20;
+export const BATCH_BUDGET_MS = 50;
 /**
  * Tasks expected to take longer are never sent to a busy worker: one queued behind such a task
  * could wait that long while another worker frees up, and a host round trip is small beside it.

@@ -9,7 +9,7 @@ import { parseHostToWorker, type BatchResult, type WorkerToHost } from './worker
  * With a progress cell, finished results wait at most this long for company before they are sent:
  * as long as a batch's budget, so a batch's results usually go back in one message.
  */
-export const FLUSH_MS = 20;
+export const FLUSH_MS = 50;
 /** Smaller output buffers are copied: moving one costs more than copying a few KiB. */
 const TRANSFER_MIN_BYTES = 16 * 1024;
 
