@@ -1,6 +1,7 @@
 // Prefetch: a busy worker running a known short module is sent its next task before it is done,
 // and every task keeps its own deadline, cancellation and failure handling.
 import { afterEach, describe, expect, it } from 'vitest';
+import { BATCH_BUDGET_MS, PREFETCH_MAX_MS } from './batch-policy';
 import { type FakeWorker, module, ok, settle, setup as setupPool, text } from './pool-fakes';
 import { task } from './test-modules';
 import type { TaskOutcome, TaskSpec, WorkerPool } from './types';
@@ -9,7 +10,7 @@ let pool: WorkerPool | undefined;
 afterEach(() => pool?.stop());
 
 /** Longer than a batch's budget, so each message carries one task, and short enough to prefetch. */
-const TASK_MS = 25;
+const TASK_MS = (BATCH_BUDGET_MS + PREFETCH_MAX_MS) / 2;
 
 /** A pool of `size` fake workers, each having run one task of `module` taking TASK_MS. */
 async function setupWarm(size = 1): Promise<ReturnType<typeof setupPool>> {
