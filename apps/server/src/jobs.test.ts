@@ -197,9 +197,9 @@ describe('interactive invoke persistence', () => {
 describe('job creation', () => {
   /**
    * A job service over a real dispatcher and scheduler with one 2-worker node (4 slots), whose
-   * sends, store writes and progress events land in one log; `createJob` stands in for the store's.
+   * sends, store writes and progress events land in one log; `createJob`, if given, replaces the store's.
    */
-  function setup(createJob: (store: JobStore, ...rest: Parameters<JobStore['createJob']>) => void) {
+  function setup(createJob?: JobStore['createJob']) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tabgrid-job-create-'));
     const db = openDatabase(dataDir);
     const store = createSqliteJobStore(db);
@@ -216,7 +216,7 @@ describe('job creation', () => {
     });
     dispatcher.nodeJoined({ id: 'n1', workers: 2, region: 'eu' });
     const jobs = new JobService({
-      store: { ...store, createJob: (...a) => createJob(store, ...a) },
+      store: { ...store, createJob: createJob ?? ((...a) => (log.push('stored'), store.createJob(...a))) },
       functions,
       dispatcher,
       limits: { maxTimeoutMs: 60_000, maxMemoryMb: 256, maxFuel: 1e12, maxQueuedTasks: 1_000 },
@@ -232,11 +232,16 @@ describe('job creation', () => {
   }
   const tasks = (n: number) => Array.from({ length: n }, () => ({}));
 
+  /** The job never existed: the tasks sent were withdrawn, and nothing of it remains. */
+  function expectNoJob(s: ReturnType<typeof setup>) {
+    expect(s.log).toEqual(['assign 4', 'cancel', 'cancel', 'cancel', 'cancel']);
+    expect(s.dispatcher.pendingTasks).toBe(0);
+    expect(s.jobs.info('job1')).toBeUndefined();
+    expect(s.store.getJob('job1')).toBeUndefined();
+  }
+
   it('sends the first tasks to a node before it writes the job, then announces it, stored', () => {
-    const s = setup((store, job, assignments) => {
-      s.log.push('stored');
-      store.createJob(job, assignments);
-    });
+    const s = setup();
     try {
       const info = s.jobs.createJob({ function: 'noop', tasks: tasks(300) });
       expect(s.log).toEqual(['assign 4', 'stored', 'progress running 4/300']);
@@ -250,17 +255,11 @@ describe('job creation', () => {
   });
 
   it('withdraws the tasks it sent when a later task is invalid, and stores and announces nothing', () => {
-    const s = setup((store, job, assignments) => {
-      s.log.push('stored');
-      store.createJob(job, assignments);
-    });
+    const s = setup();
     try {
       const request = { function: 'noop', tasks: [...tasks(299), { files: { '../escape': '' } }] };
       expect(() => s.jobs.createJob(request)).toThrow(/escapes/);
-      expect(s.log).toEqual(['assign 4', 'cancel', 'cancel', 'cancel', 'cancel']);
-      expect(s.dispatcher.pendingTasks).toBe(0);
-      expect(s.jobs.info('job1')).toBeUndefined();
-      expect(s.store.getJob('job1')).toBeUndefined();
+      expectNoJob(s);
     } finally {
       s.close();
     }
@@ -272,10 +271,7 @@ describe('job creation', () => {
     });
     try {
       expect(() => s.jobs.createJob({ function: 'noop', tasks: tasks(10) })).toThrow('disk I/O error');
-      expect(s.log).toEqual(['assign 4', 'cancel', 'cancel', 'cancel', 'cancel']);
-      expect(s.dispatcher.pendingTasks).toBe(0);
-      expect(s.jobs.info('job1')).toBeUndefined();
-      expect(s.store.getJob('job1')).toBeUndefined();
+      expectNoJob(s);
     } finally {
       s.close();
     }
