@@ -4,7 +4,8 @@
 // (startNodeAgent, slots 2) and (b) one Chromium tab at /contribute?autostart=1
 // (navigator.hardwareConcurrency workers), and for Dask (LocalCluster, 2 worker processes of one
 // thread, bench/dask_bench.py):
-//   1. sequential no-op round trip p50/p95/p99: POST /v1/invoke of noop.wasm | submit(noop).result();
+//   1. sequential no-op round trip p50/p95/p99: POST /v1/invoke of noop.wasm | submit(noop).result(),
+//      500 samples after 2,000 unmeasured calls (WARMUP);
 //   2. throughput of a 20,000 no-op task job: POST /v1/jobs → its event stream says done (waitForJob) | map + gather;
 //   3. efficiency of 2,000 tasks of ~5 ms CPU: (n × single-task time / 2 workers) / wall time, the
 //      single-task time being the median compute time of that task run alone in a warm worker
@@ -41,7 +42,11 @@ const AGENT_SCRIPT = path.join(import.meta.dirname, 'distributed-agent.ts');
 const DASK_SCRIPT = path.join(import.meta.dirname, 'dask_bench.py');
 
 const SAMPLES = Number(process.env.TABGRID_BENCH_DIST_SAMPLES ?? 500);
-const WARMUP = 50;
+/**
+ * Calls before the latency samples, on both sides. A running orchestrator has served many: over the
+ * first ~2,000 invokes the CPU per call of its thread and of the agent's halves, then holds.
+ */
+const WARMUP = Number(process.env.TABGRID_BENCH_DIST_WARMUP ?? 2_000);
 const NOOP_TASKS = Number(process.env.TABGRID_BENCH_DIST_NOOP_TASKS ?? 20_000);
 const CPU_TASKS = Number(process.env.TABGRID_BENCH_DIST_CPU_TASKS ?? 2_000);
 const TARGET_MS = 5;
@@ -125,6 +130,8 @@ export interface DistributedReport {
   churn: ChurnFigure | null;
   cpuN: number;
   cpuFunction: string;
+  /** Unmeasured calls before the latency samples, on both sides. */
+  latencyWarmup: number;
   /** With TABGRID_BENCH_PROFILE=1: a second, profiled 20k no-op job on a node agent. */
   profile: { wallS: number; tasksPerS: number; profiles: ProfileSummary[] } | null;
   loadavg: { start: number[]; end: number[] };
@@ -608,7 +615,7 @@ export async function benchDistributed(): Promise<DistributedReport> {
     }
   }
   if (daskNote !== null) console.log(`  note: ${daskNote}`);
-  return { tabgrid, dask, daskNote, churn, cpuN, cpuFunction: CPU_FUNCTION, profile, loadavg: { start: loadStart, end: os.loadavg().map((x) => round(x)) } };
+  return { tabgrid, dask, daskNote, churn, cpuN, cpuFunction: CPU_FUNCTION, latencyWarmup: WARMUP, profile, loadavg: { start: loadStart, end: os.loadavg().map((x) => round(x)) } };
 }
 
 /** One table per figure: Tabgrid (node agent), Tabgrid (browser tab), Dask, and Tabgrid/Dask. */

@@ -58,7 +58,7 @@ if (only === undefined || only === 'distributed') {
   const started = performance.now();
   const report = await benchDistributed();
   const tables = distributedTables(report);
-  console.log(`\n1. Sequential no-op round trip (ms; Tabgrid: POST /v1/invoke of noop.wasm; Dask: submit(noop).result()), after ${50} warm-up calls`);
+  console.log(`\n1. Sequential no-op round trip (ms; Tabgrid: POST /v1/invoke of noop.wasm; Dask: submit(noop).result()), after ${report.latencyWarmup} unmeasured calls on each side`);
   console.table(tables.latency);
   console.log('\n2. Throughput of a 20,000 no-op task job (Tabgrid: POST /v1/jobs until its event stream says done, client.waitForJob; Dask: map + gather)');
   console.table(tables.throughput);
