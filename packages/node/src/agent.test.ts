@@ -7,7 +7,7 @@ import {
   type NodeToServer,
   type TaskAssignment,
 } from '@tabgrid/protocol';
-import type { ModuleRef, TaskOutcome, TaskSpec, WorkerPool } from '@tabgrid/runtime';
+import type { CancelSignal, ModuleRef, TaskOutcome, TaskSpec, WorkerPool } from '@tabgrid/runtime';
 import { AgentSession, type AgentEvent } from './agent';
 import { MemoryModuleStore, ModuleCache, sha256Digest } from './module-cache';
 
@@ -29,7 +29,7 @@ class FakePool implements WorkerPool {
   readonly size = 2;
   busy = 0;
   runs: { module: ModuleRef; task: TaskSpec }[] = [];
-  run(module: ModuleRef, task: TaskSpec, signal?: AbortSignal): Promise<TaskOutcome> {
+  run(module: ModuleRef, task: TaskSpec, signal?: CancelSignal): Promise<TaskOutcome> {
     this.runs.push({ module, task });
     const base = { exitCode: 0, stderr: new Uint8Array(), truncated: false, durationMs: 1, fuelUsed: 0, files: {} };
     if (task.programName === 'spin') {

@@ -9,7 +9,7 @@ import {
   type TaskAssignment,
   type TaskResult,
 } from '@tabgrid/protocol';
-import type { TaskOutcome, WorkerPool } from '@tabgrid/runtime';
+import { Cancellation, type TaskOutcome, type WorkerPool } from '@tabgrid/runtime';
 import type { ModuleCache } from './module-cache';
 
 export interface AgentTimers {
@@ -50,7 +50,7 @@ export interface AgentSessionDeps {
  * worker pool, reports results, heartbeats. Transport-agnostic: it only sees a typed link.
  */
 export class AgentSession {
-  private readonly running = new Map<string, AbortController>();
+  private readonly running = new Map<string, Cancellation>();
   private pendingResults: TaskResult[] = [];
   private resultTimer: unknown;
   private heartbeat: unknown;
@@ -78,7 +78,7 @@ export class AgentSession {
     if (this.heartbeat !== undefined) this.deps.timers.clearInterval(this.heartbeat);
     if (this.resultTimer !== undefined) this.deps.timers.clearTimeout(this.resultTimer);
     this.pendingResults = [];
-    for (const controller of this.running.values()) controller.abort();
+    for (const cancel of this.running.values()) cancel.abort();
     this.running.clear();
   }
 
@@ -105,9 +105,9 @@ export class AgentSession {
         this.startTasks(message.tasks);
         return;
       case 'cancel': {
-        const controller = this.running.get(message.taskId);
-        if (controller === undefined) return;
-        controller.abort();
+        const cancel = this.running.get(message.taskId);
+        if (cancel === undefined) return;
+        cancel.abort();
         this.running.delete(message.taskId);
         this.deps.onEvent({ type: 'task_cancelled', taskId: message.taskId });
         return;
@@ -122,25 +122,25 @@ export class AgentSession {
     const modules = new Map<string, Promise<Uint8Array>>();
     for (const task of tasks) {
       if (this.running.has(task.taskId)) continue;
-      const controller = new AbortController();
-      this.running.set(task.taskId, controller);
+      const cancel = new Cancellation();
+      this.running.set(task.taskId, cancel);
       this.deps.onEvent({ type: 'task_started', taskId: task.taskId, functionName: task.functionName });
       let module = modules.get(task.moduleDigest);
       if (module === undefined) modules.set(task.moduleDigest, (module = this.deps.modules.get(task.moduleDigest, token)));
-      void this.runTask(task, controller, module);
+      void this.runTask(task, cancel, module);
     }
   }
 
-  private async runTask(task: TaskAssignment, controller: AbortController, module: Promise<Uint8Array>): Promise<void> {
+  private async runTask(task: TaskAssignment, cancel: Cancellation, module: Promise<Uint8Array>): Promise<void> {
     let bytes: Uint8Array;
     try {
       bytes = await module;
     } catch (error) {
       const reason = error instanceof Error ? error.message : 'module unavailable';
-      this.finishRejected(task, controller, reason);
+      this.finishRejected(task, cancel, reason);
       return;
     }
-    if (controller.signal.aborted) return;
+    if (cancel.aborted) return;
     const files: Record<string, Uint8Array> = {};
     for (const [path, b64] of Object.entries(task.files)) files[path] = base64ToBytes(b64);
     const outcome = await this.deps.pool.run(
@@ -156,12 +156,12 @@ export class AgentSession {
         seed: task.seed,
         ...(task.fuel === null ? {} : { fuel: task.fuel }),
       },
-      controller.signal,
+      cancel,
     );
-    if (this.running.get(task.taskId) !== controller || controller.signal.aborted) return;
+    if (this.running.get(task.taskId) !== cancel || cancel.aborted) return;
     if (outcome.hostFailure !== undefined) {
       // Not the function's doing (our worker could not start or died): let another node try.
-      this.finishRejected(task, controller, outcome.hostFailure);
+      this.finishRejected(task, cancel, outcome.hostFailure);
       return;
     }
     this.running.delete(task.taskId);
@@ -199,8 +199,8 @@ export class AgentSession {
     this.link.send({ type: 'results', results });
   }
 
-  private finishRejected(task: TaskAssignment, controller: AbortController, reason: string): void {
-    if (this.running.get(task.taskId) !== controller) return;
+  private finishRejected(task: TaskAssignment, cancel: Cancellation, reason: string): void {
+    if (this.running.get(task.taskId) !== cancel) return;
     this.running.delete(task.taskId);
     this.link.send({ type: 'task_rejected', taskId: task.taskId, reason: reason.slice(0, 1000) });
     this.deps.onEvent({ type: 'task_failed', taskId: task.taskId, functionName: task.functionName, reason });

@@ -14,3 +14,4 @@ export { MEMORY_IMPORT, findImportProblem, readImports, type ImportInfo, type Me
 export { VIRTUAL_EPOCH_NS } from './wasi/virtual-clock';
 export { normalizeGuestPath, planGuestFiles } from './guest-path';
 export { Lru } from './lru';
+export { Cancellation, type CancelSignal } from './cancellation';

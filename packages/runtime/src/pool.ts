@@ -1,4 +1,5 @@
 import { DurationEstimates } from './batch-policy';
+import type { CancelSignal } from './cancellation';
 import { DeadlineTimer } from './deadline-timer';
 import { DEFAULT_OUTPUT_FILES_CAP_BYTES, DEFAULT_STDIO_CAP_BYTES, MAX_BATCH_TASKS, MODULE_CACHE_ENTRIES } from './limits';
 import { Lru } from './lru';
@@ -42,7 +43,7 @@ const RESPAWN_AFTER_MS = 2_000;
 interface Job {
   module: ModuleRef;
   task: TaskSpec;
-  signal: AbortSignal | undefined;
+  signal: CancelSignal | undefined;
   resolve(outcome: TaskOutcome): void;
   onAbort(): void;
   state: 'queued' | 'sent' | 'done';
@@ -372,7 +373,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     else settle(job, hostFailedOutcome(CANCELLED_MESSAGE, 0));
   }
 
-  function run(module: ModuleRef, task: TaskSpec, signal?: AbortSignal): Promise<TaskOutcome> {
+  function run(module: ModuleRef, task: TaskSpec, signal?: CancelSignal): Promise<TaskOutcome> {
     return new Promise((resolve) => {
       if (stopped) return resolve(hostFailedOutcome(`${CANCELLED_MESSAGE}: pool is stopped`, 0));
       if (brokenReason !== null) return resolve(hostFailedOutcome(brokenReason, 0));

@@ -1,3 +1,5 @@
+import type { CancelSignal } from './cancellation';
+
 /** A compiled-once, content-addressed WebAssembly module. */
 export interface ModuleRef {
   /** `sha256:<hex>` of `bytes`; the cache key everywhere. Verified where bytes enter a node, not here. */
@@ -73,7 +75,7 @@ export interface WorkerPool {
   /** Tasks currently running on a worker (queued tasks are not counted). */
   readonly busy: number;
   /** Never rejects: guest, host and cancellation problems all come back as an outcome. Queues when all workers are busy. */
-  run(module: ModuleRef, task: TaskSpec, signal?: AbortSignal): Promise<TaskOutcome>;
+  run(module: ModuleRef, task: TaskSpec, signal?: CancelSignal): Promise<TaskOutcome>;
   /** Terminates all workers; queued and running tasks resolve as cancelled. */
   stop(): Promise<void>;
 }
