@@ -17,7 +17,7 @@ import {
 import { DIGEST, LIMITS } from './limits';
 import type { NodeToServer, TaskOutcomeWire } from './node-to-server';
 import type { ServerToNode, TaskAssignment } from './server-to-node';
-import { receivedShared, shareFields } from './shared-fields';
+import { receivedShared, shareFields, withShared } from './shared-fields';
 
 /** Parsers for node envelopes; each throws TabgridError('bad_request') on anything malformed. */
 
@@ -99,7 +99,7 @@ export function parseNodeToServer(raw: unknown): NodeToServer {
         type: 'results',
         results: o.results.map((raw: unknown, i: number) => {
           const r = asObject(raw, `results[${i}]`);
-          return { taskId: taskId(r, `results[${i}]`), outcome: parseOutcome({ ...shared, ...asObject(r.outcome, 'result.outcome') }) };
+          return { taskId: taskId(r, `results[${i}]`), outcome: parseOutcome(withShared(shared, asObject(r.outcome, 'result.outcome'))) };
         }),
       };
     }
@@ -155,7 +155,7 @@ export function parseServerToNode(raw: unknown): ServerToNode {
         fail(`assign.tasks must be an array of 1 to ${LIMITS.maxBatch} tasks`);
       }
       const shared = receivedShared(o.shared, 'assign.shared');
-      return { type: 'assign', tasks: o.tasks.map((raw: unknown) => parseAssignment({ ...shared, ...asObject(raw, 'assign.task') })) };
+      return { type: 'assign', tasks: o.tasks.map((raw: unknown) => parseAssignment(withShared(shared, asObject(raw, 'assign.task')))) };
     }
     case 'cancel':
       return { type: 'cancel', taskId: taskId(o, 'cancel') };

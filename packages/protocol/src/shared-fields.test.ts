@@ -3,7 +3,7 @@ import { TabgridError } from './errors';
 import { encodeNodeToServer, encodeServerToNode, parseNodeToServer, parseServerToNode } from './parse-node';
 import type { TaskOutcomeWire } from './node-to-server';
 import type { TaskAssignment } from './server-to-node';
-import { MAX_SHARED_CHARS, shareFields } from './shared-fields';
+import { MAX_SHARED_CHARS, shareFields, withShared } from './shared-fields';
 
 const task = (i: number, args: string[] = ['7']): TaskAssignment => ({
   taskId: `j1_${i}`,
@@ -35,6 +35,28 @@ describe('shareFields', () => {
     expect(shareFields([task(0)]).shared).toEqual({});
     const long = [task(0, ['x'.repeat(300)]), task(1, ['x'.repeat(300)])];
     expect(shareFields(long).shared).not.toHaveProperty('args');
+  });
+});
+
+describe('withShared', () => {
+  it('restores an item as {...shared, ...own} does: own fields win, order kept', () => {
+    const shared = { status: 'ok', exitCode: 0, stderr: '' };
+    const own = { stdout: 'MQ==', exitCode: 1 };
+    expect(withShared(shared, own)).toEqual({ ...shared, ...own });
+    expect(Object.keys(withShared(shared, own))).toEqual(Object.keys({ ...shared, ...own }));
+  });
+
+  it('never lets a __proto__ key from the wire set the prototype of the item', () => {
+    // JSON.parse makes "__proto__" an own field; a literal with __proto__ would set the prototype instead.
+    const fromWire = JSON.parse('{"shared": {"__proto__": {"status": "ok"}}, "own": {"__proto__": {"exitCode": 0}, "stdout": ""}}') as {
+      shared: Record<string, unknown>;
+      own: Record<string, unknown>;
+    };
+    expect(Object.keys(fromWire.own)).toEqual(['__proto__', 'stdout']);
+    const item = withShared(fromWire.shared, fromWire.own);
+    expect(Object.getPrototypeOf(item)).toBe(Object.prototype);
+    expect(item).toEqual({ stdout: '' });
+    expect('status' in item || 'exitCode' in item).toBe(false);
   });
 });
 

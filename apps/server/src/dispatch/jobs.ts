@@ -86,7 +86,7 @@ export class JobService {
     const assignments: Assignment[] = [];
     try {
       for (const [from, to] of [[0, FIRST_TASKS], [FIRST_TASKS, request.tasks.length]] as const) {
-        for (const input of request.tasks.slice(from, to)) assignments.push(buildAssignment(fn, { ...input, ...request }, this.options.limits));
+        for (const input of request.tasks.slice(from, to)) assignments.push(buildAssignment(fn, input, request, this.options.limits));
         if (assignments.length <= from) continue;
         this.queue(active, assignments.slice(from).map((assignment, i) => ({ index: from + i, assignment })));
       }
@@ -109,7 +109,7 @@ export class JobService {
   async invoke(request: InvokeRequest, signal?: AbortSignal): Promise<InvokeResult> {
     const fn = this.functionFor(request.function);
     const job = this.newRecord(fn, request, 1, true);
-    const assignment = buildAssignment(fn, request, this.options.limits);
+    const assignment = buildAssignment(fn, request, request, this.options.limits);
     const assignments = [assignment];
     this.created.push({ job, assignments });
     const active = this.activate(job);

@@ -45,15 +45,19 @@ export function taskSeed(moduleDigest: string, a: Pick<Assignment, 'args' | 'env
   return hash('sha256', JSON.stringify([moduleDigest, a.args, sorted(a.env), a.stdin, sorted(a.files)]), 'hex');
 }
 
-/** Resolves a request against the function's defaults and the server's ceilings. */
-export function buildAssignment(fn: FunctionRecord, input: TaskInput & TaskOptions, limits: ServerLimits): Assignment {
-  const timeoutMs = withinMax('timeoutMs', input.timeoutMs ?? fn.defaults.timeoutMs ?? LIMITS.defaultTimeoutMs, limits.maxTimeoutMs);
+/**
+ * Resolves one task's input and its job's options against the function's defaults and the server's
+ * ceilings. The object is written out, not spread: V8 in Node 20 adds each property that follows a
+ * spread through a runtime call, which made this ~8 µs a task instead of ~1.
+ */
+export function buildAssignment(fn: FunctionRecord, input: TaskInput, options: TaskOptions, limits: ServerLimits): Assignment {
+  const timeoutMs = withinMax('timeoutMs', options.timeoutMs ?? fn.defaults.timeoutMs ?? LIMITS.defaultTimeoutMs, limits.maxTimeoutMs);
   const memoryMb = withinMax(
     'memoryMb',
-    input.memoryMb ?? fn.defaults.memoryMb ?? Math.min(LIMITS.defaultMemoryMb, limits.maxMemoryMb),
+    options.memoryMb ?? fn.defaults.memoryMb ?? Math.min(LIMITS.defaultMemoryMb, limits.maxMemoryMb),
     limits.maxMemoryMb,
   );
-  const fuelBudget = input.fuel ?? fn.defaults.fuel;
+  const fuelBudget = options.fuel ?? fn.defaults.fuel;
   const memoryLimitPages = memoryMb * LIMITS.pagesPerMb;
   if (fn.memoryInitialPages > memoryLimitPages) {
     throw new TabgridError(
@@ -61,19 +65,20 @@ export function buildAssignment(fn: FunctionRecord, input: TaskInput & TaskOptio
       `function ${fn.name}@${fn.version} needs ${Math.ceil(fn.memoryInitialPages / LIMITS.pagesPerMb)} MiB of memory at start; memoryMb is ${memoryMb}`,
     );
   }
-  const base = {
+  const args = input.args ?? [];
+  const env = input.env ?? {};
+  const stdin = utf8ToBase64(input.stdin ?? '');
+  const files = checkedFiles(input.files);
+  return {
     functionName: fn.name,
     moduleDigest: fn.runDigest,
-    args: input.args ?? [],
-    env: input.env ?? {},
-    stdin: utf8ToBase64(input.stdin ?? ''),
-    files: checkedFiles(input.files),
-  };
-  return {
-    ...base,
+    args,
+    env,
+    stdin,
+    files,
     timeoutMs,
     fuel: fuelBudget === undefined ? null : withinMax('fuel', fuelBudget, limits.maxFuel),
     memoryLimitPages,
-    seed: taskSeed(fn.runDigest, base),
+    seed: taskSeed(fn.runDigest, { args, env, stdin, files }),
   };
 }

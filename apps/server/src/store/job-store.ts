@@ -186,9 +186,11 @@ export function createSqliteJobStore(db: Db): JobStore {
         return cancelled;
       })(),
     results: (jobId, fromIndex, limit) =>
-      (selectResults.all(jobId, fromIndex, limit) as { idx: number; result: string }[]).map(
-        (row) => ({ ...(JSON.parse(row.result) as TaskResultRow), index: row.idx }),
-      ),
+      (selectResults.all(jobId, fromIndex, limit) as { idx: number; result: string }[]).map((row) => {
+        const result = JSON.parse(row.result) as TaskResultRow;
+        result.index = row.idx;
+        return result;
+      }),
     unfinishedTasks: () =>
       (selectUnfinished.all() as { job_id: string; idx: number; assignment: string }[]).map((row) => ({
         jobId: row.job_id,
