@@ -1,5 +1,5 @@
 import { Backlog } from './backlog';
-import { Dispatcher } from './dispatcher';
+import { Placer } from './placer';
 import { NodeIndex } from './node-index';
 import { Ranking } from './ranking';
 import { queueSummary, rankView, reasonFor, waitingUnits } from './reports';
@@ -38,7 +38,7 @@ export class Scheduler {
   private readonly stragglers: StragglerWatch;
   private readonly ranking: Ranking;
   private readonly backlog: Backlog;
-  private readonly dispatcher: Dispatcher;
+  private readonly placer: Placer;
   private readonly now: () => number;
   private seq = 0;
 
@@ -49,7 +49,7 @@ export class Scheduler {
     this.backlog = new Backlog(options);
     const weights = { rank: 1, load: 1, locality: 0.5, ...options.placement };
     const random = options.random ?? seededRandom(0x7ab6);
-    this.dispatcher = new Dispatcher(this.nodes, this.units, this.backlog, this.stragglers, weights, random);
+    this.placer = new Placer(this.nodes, this.units, this.backlog, this.stragglers, weights, random);
   }
 
   // ---- nodes ----------------------------------------------------------------------------------
@@ -133,7 +133,7 @@ export class Scheduler {
   /** Queues units in order; units sharing a `taskId` in one call are replicas and never share a node. */
   submit(units: readonly WorkUnit[]): void {
     for (const unit of units) {
-      if (this.units.has(unit.unitId) || this.dispatcher.speculativeCopy(unit.unitId)) throw new Error(`unit ${unit.unitId} already submitted`);
+      if (this.units.has(unit.unitId) || this.placer.speculativeCopy(unit.unitId)) throw new Error(`unit ${unit.unitId} already submitted`);
     }
     const firstOfTask = new Map<string, UnitState>();
     for (const unit of units) {
@@ -181,19 +181,19 @@ export class Scheduler {
    * unit: it is done. The other running attempts of the same unit are listed to be cancelled.
    */
   completeUnit(unitId: string): Completion | undefined {
-    const attempt = this.dispatcher.attemptOf(unitId);
+    const attempt = this.placer.attemptOf(unitId);
     const state = attempt ? attempt.unit : this.units.get(unitId);
     if (!state) {
       this.backlog.forget(unitId);
       return undefined;
     }
     const now = this.now();
-    if (attempt) this.dispatcher.succeeded(attempt, now);
+    if (attempt) this.placer.succeeded(attempt, now);
     const cancel: Cancellation[] = [];
     while (state.attempts.length > 0) {
       const other = state.attempts[state.attempts.length - 1]!;
       if (other !== attempt) cancel.push({ unitId: other.id, nodeId: other.node.id });
-      this.dispatcher.release(other);
+      this.placer.release(other);
     }
     this.finishUnit(state);
     return { unitId: state.unit.unitId, taskId: state.unit.taskId, nodeId: attempt?.node.id, cancel };
@@ -204,13 +204,13 @@ export class Scheduler {
    * removed wherever it is, without counting as a result of its nodes. Returns the attempts to stop.
    */
   cancel(unitId: string): Cancellation[] {
-    const state = this.units.get(unitId) ?? this.dispatcher.speculativeCopy(unitId)?.unit;
+    const state = this.units.get(unitId) ?? this.placer.speculativeCopy(unitId)?.unit;
     if (!state) {
       this.backlog.forget(unitId);
       return [];
     }
     const cancel = state.attempts.map((a) => ({ unitId: a.id, nodeId: a.node.id }));
-    for (const attempt of [...state.attempts]) this.dispatcher.release(attempt);
+    for (const attempt of [...state.attempts]) this.placer.release(attempt);
     this.finishUnit(state);
     return cancel;
   }
@@ -227,14 +227,14 @@ export class Scheduler {
   /** Extends the leases of everything a live node runs (heartbeat). */
   renewLeases(nodeId: string, extendMs: number): void {
     const node = this.nodes.get(nodeId);
-    if (node) this.dispatcher.renew(node, this.now() + extendMs);
+    if (node) this.placer.renew(node, this.now() + extendMs);
   }
 
   /** Attempts whose lease ran out are taken from their node and treated as a node failure. */
   expireLeases(): NodeFailureOutcome[] {
     const now = this.now();
     const expired: NodeFailureOutcome[] = [];
-    for (let top = this.dispatcher.firstExpired(now); top !== undefined; top = this.dispatcher.firstExpired(now)) {
+    for (let top = this.placer.firstExpired(now); top !== undefined; top = this.placer.firstExpired(now)) {
       expired.push(this.failAttempt(top, now));
     }
     return expired;
@@ -242,12 +242,12 @@ export class Scheduler {
 
   /** The node refused or lost one attempt (module fetch failed, crash): retry elsewhere with backoff. */
   nodeFailed(unitId: string): NodeFailureOutcome | undefined {
-    const attempt = this.dispatcher.attemptOf(unitId);
+    const attempt = this.placer.attemptOf(unitId);
     return attempt && this.failAttempt(attempt, this.now());
   }
 
   leaseOf(unitId: string): { nodeId: string; deadline: number } | undefined {
-    const attempt = this.dispatcher.attemptOf(unitId);
+    const attempt = this.placer.attemptOf(unitId);
     return attempt && { nodeId: attempt.node.id, deadline: attempt.deadline };
   }
 
@@ -261,14 +261,14 @@ export class Scheduler {
     const now = this.now();
     this.backlog.releaseDue(now);
     const placed: Assignment[] = [];
-    if (this.backlog.queued > 0) this.dispatcher.placeQueued(now, limit, placed);
-    if (this.stragglers.watching && placed.length < limit) this.dispatcher.placeStragglers(now, limit, placed);
+    if (this.backlog.queued > 0) this.placer.placeQueued(now, limit, placed);
+    if (this.stragglers.watching && placed.length < limit) this.placer.placeStragglers(now, limit, placed);
     return placed;
   }
 
   /** The earliest time at which `place()` or `expireLeases()` has something to do on its own (may be ≤ now). */
   nextWakeAt(): number | undefined {
-    const next = Math.min(this.backlog.nextRetryAt(), this.dispatcher.nextDeadline(), this.stragglers.nextCheckAt);
+    const next = Math.min(this.backlog.nextRetryAt(), this.placer.nextDeadline(), this.stragglers.nextCheckAt);
     return next === Infinity ? undefined : next;
   }
 
@@ -317,11 +317,11 @@ export class Scheduler {
       nodes: this.nodes.size,
       units: this.units.size,
       slots: this.nodes.totalSlots,
-      running: this.dispatcher.running,
+      running: this.placer.running,
       queued: this.backlog.queued,
       backingOff: this.backlog.backingOff,
       quarantined: this.backlog.quarantinedCount,
-      speculative: this.dispatcher.speculative,
+      speculative: this.placer.speculative,
     };
   }
 
@@ -331,7 +331,7 @@ export class Scheduler {
   private failAttempt(attempt: Attempt, now: number): NodeFailureOutcome {
     const state = attempt.unit;
     const node = attempt.node;
-    this.dispatcher.release(attempt);
+    this.placer.release(attempt);
     node.rank.lost();
     state.failures++;
     (state.failedOn ??= new Set()).add(node.id);

@@ -14,7 +14,7 @@ const COPY_SUFFIX = '~spec';
  * Puts waiting units and straggler copies on free nodes, and keeps the attempts that run there:
  * on their node, in the lease heap, and (copies) by the id their node knows.
  */
-export class Dispatcher {
+export class Placer {
   /** Live speculative copies by the id their node knows (primaries are found through `units`). */
   private readonly copies = new Map<string, Attempt>();
   private readonly leases = new LeaseHeap();
