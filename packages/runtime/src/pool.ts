@@ -1,31 +1,13 @@
 import { DurationEstimates } from './batch-policy';
 import type { CancelSignal } from './cancellation';
-import { DeadlineTimer } from './deadline-timer';
-import { DEFAULT_OUTPUT_FILES_CAP_BYTES, DEFAULT_STDIO_CAP_BYTES, MAX_BATCH_TASKS, MODULE_CACHE_ENTRIES } from './limits';
-import { Lru } from './lru';
+import { DEFAULT_OUTPUT_FILES_CAP_BYTES, DEFAULT_STDIO_CAP_BYTES, MAX_BATCH_TASKS } from './limits';
 import { CANCELLED_MESSAGE, describeThrown, failedOutcome, hostFailedOutcome, timeoutOutcome } from './outcome';
 import { findTaskProblem } from './task-problem';
 import type { ModuleRef, PoolOptions, PoolTimers, TaskOutcome, TaskSpec, WorkerPool } from './types';
-import { WORKER_PROTOCOL_VERSION, parseWorkerToHost, type HostToWorker, type WorkerToHost } from './worker-messages';
+import { WORKER_PROTOCOL_VERSION, parseWorkerToHost, type WorkerToHost } from './worker-messages';
+import { WorkerSlot, type Batch, type Job, type WorkerHandle } from './worker-slot';
 
-/** One live worker, whatever it runs on. */
-export interface WorkerHandle {
-  ping(): Promise<number>;
-  /** After a ping that matched: the worker starts serving batches sent with `send`. */
-  open(): Promise<void>;
-  send(message: HostToWorker): void;
-  /** Every message the worker sends, unparsed. */
-  onMessage(listener: (raw: unknown) => void): void;
-  /**
-   * The task the worker started last and how long ago, read without a message; null when the
-   * platform cannot share memory (then the worker answers each task at once) or before any task.
-   */
-  progress(): { seq: number; startedAgoMs: number } | null;
-  /** Must return promptly; the pool does not wait for the thread to actually stop. */
-  terminate(): Promise<void>;
-  /** Called if the worker dies on its own (load error, uncaught exception, exit). */
-  onFailure(listener: (reason: string) => void): void;
-}
+export type { WorkerHandle } from './worker-slot';
 
 export type SpawnWorker = () => WorkerHandle;
 
@@ -40,44 +22,6 @@ const MAX_START_FAILURES = 3;
 /** While broken, each slot tries again this often: the worker script may be back (server restarted). */
 const RESPAWN_AFTER_MS = 2_000;
 
-interface Job {
-  module: ModuleRef;
-  task: TaskSpec;
-  signal: CancelSignal | undefined;
-  resolve(outcome: TaskOutcome): void;
-  onAbort(): void;
-  state: 'queued' | 'sent' | 'done';
-  /** Names the job to the worker it was last sent to; new on every dispatch. */
-  seq: number;
-  slot: Slot | null;
-}
-
-interface Batch {
-  id: number;
-  module: ModuleRef;
-  /** Sent and not yet answered, in order. A job cancelled while waiting stays until its result is ignored. */
-  pending: Job[];
-  sentBytes: boolean;
-  /**
-   * When the host sent the batch, last heard about it, or heard the last of the batch the worker
-   * held before it: the head cannot have started earlier. Infinity while that batch is unanswered.
-   */
-  headSince: number;
-}
-
-interface Slot {
-  handle: WorkerHandle;
-  state: 'starting' | 'idle' | 'busy' | 'retired';
-  /** Set once the slot is retired. */
-  terminated: Promise<void> | null;
-  /** Digests this worker was sent; a stale entry only costs one `module_missing` round trip. */
-  knownDigests: Lru<string, true>;
-  /** Sent and not wholly answered, in the order the worker runs them: the running one, then at most one prefetched. */
-  batches: Batch[];
-  /** Wakes the pool at or before the deadline of the task the worker is running. */
-  deadline: DeadlineTimer;
-}
-
 /**
  * The worker pool shared by the browser and Node: queueing, warm-module affinity, batching of
  * short tasks, and deadlines enforced from the host (a call into a stuck or terminated worker
@@ -89,7 +33,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
   if (!Number.isInteger(stdioCapBytes) || stdioCapBytes < 0) throw new RangeError('stdioCapBytes must be a non-negative integer');
   if (!Number.isInteger(outputFilesCapBytes) || outputFilesCapBytes < 0) throw new RangeError('outputFilesCapBytes must be a non-negative integer');
 
-  const slots: Slot[] = [];
+  const slots: WorkerSlot[] = [];
   const queue: Job[] = [];
   const estimates = new DurationEstimates();
   let stopped = false;
@@ -100,14 +44,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
   let pumpQueued = false;
 
   function startSlot(index: number): void {
-    const slot: Slot = {
-      handle: spawn(),
-      state: 'starting',
-      terminated: null,
-      knownDigests: new Lru(MODULE_CACHE_ENTRIES),
-      batches: [],
-      deadline: new DeadlineTimer(timers, () => checkDeadline(slot)),
-    };
+    const slot = new WorkerSlot(spawn(), timers, checkDeadline);
     slots[index] = slot;
     slot.handle.onFailure((reason) => workerFailed(index, slot, reason));
     slot.handle.onMessage((raw) => workerSaid(index, slot, raw));
@@ -128,11 +65,11 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
       .catch((thrown: unknown) => startFailed(index, slot, describeThrown(thrown)));
   }
 
-  function startFailed(index: number, slot: Slot, reason: string): void {
+  function startFailed(index: number, slot: WorkerSlot, reason: string): void {
     if (slot.state !== 'starting') return;
     startFailures += 1;
     if (startFailures >= MAX_START_FAILURES) brokenReason = `runtime workers failed to start: ${reason}`;
-    retire(slot);
+    slot.retire();
     if (stopped) return;
     if (brokenReason === null) {
       startSlot(index);
@@ -146,22 +83,15 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     }, RESPAWN_AFTER_MS);
   }
 
-  function workerFailed(index: number, slot: Slot, reason: string): void {
+  function workerFailed(index: number, slot: WorkerSlot, reason: string): void {
     if (slot.state === 'starting') startFailed(index, slot, reason);
     else if (slot.state === 'busy') failRunning(index, slot, (elapsed) => hostFailedOutcome(`runtime worker died: ${reason}`, elapsed));
     else replaceSlot(index, slot);
   }
 
-  function retire(slot: Slot): void {
-    slot.deadline.disarm();
-    slot.batches = [];
-    slot.state = 'retired';
-    slot.terminated = slot.handle.terminate().catch(() => {});
-  }
-
-  function replaceSlot(index: number, slot: Slot): void {
+  function replaceSlot(index: number, slot: WorkerSlot): void {
     if (slot.state === 'retired') return;
-    retire(slot);
+    slot.retire();
     if (!stopped) startSlot(index);
   }
 
@@ -181,9 +111,9 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     while (queue.length > 0 && !stopped) {
       const digest = queue[0]?.module.digest ?? '';
       const idle = slots.filter((slot) => slot.state === 'idle');
-      const index = slots.indexOf(idle.find((candidate) => candidate.knownDigests.has(digest)) ?? (idle[0] as Slot));
+      const index = slots.indexOf(idle.find((candidate) => candidate.knownDigests.has(digest)) ?? (idle[0] as WorkerSlot));
       if (index < 0) break;
-      dispatch(slots[index] as Slot, queue.splice(0, estimates.batchSize(digest, sameModuleWaiting(digest), idle.length)));
+      dispatch(slots[index] as WorkerSlot, queue.splice(0, estimates.batchSize(digest, sameModuleWaiting(digest), idle.length)));
     }
     if (queue.length > 0 && !stopped) prefetch();
   }
@@ -213,22 +143,21 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     return waiting;
   }
 
-  function dispatch(slot: Slot, jobs: Job[]): void {
+  function dispatch(slot: WorkerSlot, jobs: Job[]): void {
     const module = (jobs[0] as Job).module;
     for (const job of jobs) {
       job.state = 'sent';
       job.slot = slot;
       job.seq = nextSeq++;
     }
-    const batch: Batch = { id: nextBatch++, module, pending: jobs, sentBytes: false, headSince: slot.batches.length === 0 ? timers.now() : Infinity };
-    slot.batches.push(batch);
+    const batch = slot.addBatch(nextBatch++, module, jobs);
     send(slot, batch, !slot.knownDigests.has(module.digest));
     if (slot.state === 'busy') return;
     slot.state = 'busy';
-    armDeadline(slot);
+    slot.armDeadline();
   }
 
-  function send(slot: Slot, batch: Batch, withBytes: boolean): void {
+  function send(slot: WorkerSlot, batch: Batch, withBytes: boolean): void {
     batch.sentBytes = withBytes;
     slot.handle.send({
       type: 'run',
@@ -241,31 +170,12 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     });
   }
 
-  /** The job a busy worker is running, and the earliest it can have started. */
-  function running(slot: Slot): { job: Job; since: number } {
-    const progress = slot.handle.progress();
-    for (const batch of progress === null ? [] : slot.batches) {
-      const at = batch.pending.findIndex((job) => job.seq === progress?.seq);
-      if (at < 0) continue;
-      const started = timers.now() - (progress?.startedAgoMs ?? 0);
-      // The head's deadline also covers the wait for its batch to arrive and its module to compile.
-      return { job: batch.pending[at] as Job, since: at === 0 ? Math.min(started, batch.headSince) : started };
-    }
-    const head = slot.batches[0] as Batch;
-    return { job: head.pending[0] as Job, since: head.headSince };
-  }
-
-  function armDeadline(slot: Slot): void {
-    const { job, since } = running(slot);
-    slot.deadline.arm(since + job.task.timeoutMs);
-  }
-
-  function checkDeadline(slot: Slot): void {
+  function checkDeadline(slot: WorkerSlot): void {
     if (slot.state !== 'busy') return;
-    const { job, since } = running(slot);
+    const { job, since } = slot.running();
     const elapsed = timers.now() - since;
     if (elapsed < job.task.timeoutMs) {
-      armDeadline(slot);
+      slot.armDeadline();
       return;
     }
     // The guest cannot be interrupted: the worker goes, and whatever it had not answered runs again.
@@ -273,10 +183,10 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
   }
 
   /** Ends the running job with `outcome`, replaces the worker and requeues the rest of what it held in front. */
-  function failRunning(index: number, slot: Slot, outcome: (elapsedMs: number) => TaskOutcome): void {
+  function failRunning(index: number, slot: WorkerSlot, outcome: (elapsedMs: number) => TaskOutcome): void {
     if (slot.state !== 'busy') return;
-    const { job: failed, since } = running(slot);
-    const rest = slot.batches.flatMap((batch) => batch.pending).filter((job) => job !== failed && job.state === 'sent');
+    const { job: failed, since } = slot.running();
+    const rest = slot.heldJobs().filter((job) => job !== failed && job.state === 'sent');
     replaceSlot(index, slot);
     settle(failed, outcome(timers.now() - since));
     for (const job of rest) {
@@ -287,7 +197,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     pump();
   }
 
-  function workerSaid(index: number, slot: Slot, raw: unknown): void {
+  function workerSaid(index: number, slot: WorkerSlot, raw: unknown): void {
     if (slot.state === 'retired') return;
     const parsed = parseWorkerToHost(raw);
     const batch = parsed.ok ? slot.batches.find((candidate) => candidate.id === parsed.value.batch) : undefined;
@@ -300,7 +210,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     heard(index, slot, batch, parsed.value);
   }
 
-  function heard(index: number, slot: Slot, batch: Batch, message: WorkerToHost): void {
+  function heard(index: number, slot: WorkerSlot, batch: Batch, message: WorkerToHost): void {
     const { digest } = batch.module;
     switch (message.type) {
       case 'module_missing':
@@ -330,7 +240,7 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
           return;
         }
         if (batch === slot.batches[0]) batch.headSince = timers.now();
-        armDeadline(slot);
+        slot.armDeadline();
         return;
       }
       default:
@@ -338,10 +248,10 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     }
   }
 
-  function batchDone(slot: Slot, batch: Batch): void {
-    removeBatch(slot, batch);
+  function batchDone(slot: WorkerSlot, batch: Batch): void {
+    slot.removeBatch(batch);
     if (slot.batches.length > 0) {
-      armDeadline(slot);
+      slot.armDeadline();
     } else {
       slot.deadline.disarm();
       slot.state = 'idle';
@@ -349,27 +259,17 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     pump();
   }
 
-  function removeBatch(slot: Slot, batch: Batch): void {
-    const at = slot.batches.indexOf(batch);
-    slot.batches.splice(at, 1);
-    const head = slot.batches[0];
-    if (at === 0 && head !== undefined) head.headSince = timers.now();
-  }
-
-  /** The worker answers batches in the order they arrive, so one sent again runs after those it already holds. */
-  function sendAgainLast(slot: Slot, batch: Batch): void {
-    removeBatch(slot, batch);
-    if (slot.batches.length > 0) batch.headSince = Infinity;
-    slot.batches.push(batch);
+  function sendAgainLast(slot: WorkerSlot, batch: Batch): void {
+    slot.moveBatchLast(batch);
     send(slot, batch, true);
-    armDeadline(slot);
+    slot.armDeadline();
   }
 
   function abortSent(job: Job): void {
     const slot = job.slot;
     if (slot === null || slot.state !== 'busy') return;
     // Only a running guest costs its worker; one still waiting in the worker is answered now and its result ignored.
-    if (running(slot).job === job) failRunning(slots.indexOf(slot), slot, (elapsed) => hostFailedOutcome(CANCELLED_MESSAGE, elapsed));
+    if (slot.running().job === job) failRunning(slots.indexOf(slot), slot, (elapsed) => hostFailedOutcome(CANCELLED_MESSAGE, elapsed));
     else settle(job, hostFailedOutcome(CANCELLED_MESSAGE, 0));
   }
 
@@ -415,8 +315,8 @@ export function createWorkerPool(spawn: SpawnWorker, options: PoolOptions): Work
     stopped = true;
     drainQueue(`${CANCELLED_MESSAGE}: pool is stopped`);
     for (const slot of slots) {
-      for (const job of slot.batches.flatMap((batch) => batch.pending)) settle(job, hostFailedOutcome(`${CANCELLED_MESSAGE}: pool is stopped`, 0));
-      if (slot.state !== 'retired') retire(slot);
+      for (const job of slot.heldJobs()) settle(job, hostFailedOutcome(`${CANCELLED_MESSAGE}: pool is stopped`, 0));
+      if (slot.state !== 'retired') slot.retire();
     }
     await Promise.all(slots.map((slot) => slot.terminated));
   }
