@@ -3,6 +3,7 @@ import { connect } from './connect';
 import { realTimers } from './timers';
 import { IdbModuleStore } from './idb-module-store';
 import { httpModuleFetcher, ModuleCache } from './module-cache';
+import { pageUpdates } from './page-updates';
 import { Volunteer, type VolunteerSnapshot } from './volunteer';
 
 export type { RecentTask, VolunteerPhase, VolunteerSnapshot } from './volunteer';
@@ -22,29 +23,8 @@ export interface BrowserVolunteerOptions {
 }
 
 const NODE_ID_KEY = 'tabgrid.nodeId';
-/**
- * The page re-renders on status changes; at thousands of tasks/s that must not steal the main
- * thread (or the volunteer's CPU from the tasks): twice a second still reads as live.
- */
-const UI_UPDATE_MS = 500;
-
-/** Delivers the first change at once, then at most one (the latest) per interval. */
-function coalesce<T>(deliver: (value: T) => void, intervalMs: number): (value: T) => void {
-  let pending: { value: T } | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const flush = () => {
-    timer = undefined;
-    if (!pending) return;
-    const { value } = pending;
-    pending = undefined;
-    deliver(value);
-    timer = setTimeout(flush, intervalMs);
-  };
-  return (value) => {
-    pending = { value };
-    if (timer === undefined) flush();
-  };
-}
+/** How often a page hears its volunteer's counters: twice a second still reads as live. */
+const COUNTERS_REFRESH_MS = 500;
 
 /** One node per tab: the id survives reloads of this tab (sessionStorage) but not other tabs. */
 function tabNodeId(): string {
@@ -73,7 +53,7 @@ export function createBrowserVolunteer(options: BrowserVolunteerOptions): Browse
     modules: new ModuleCache(new IdbModuleStore(), httpModuleFetcher(options.serverUrl)),
     connect: () => connect({ serverUrl: options.serverUrl, nodeId, forceRelay: options.forceRelay ?? false }),
     timers: realTimers,
-    onChange: coalesce(options.onChange, UI_UPDATE_MS),
+    onChange: pageUpdates(options.onChange, COUNTERS_REFRESH_MS, realTimers),
   });
   addEventListener('pagehide', () => volunteer.stop());
   return volunteer;

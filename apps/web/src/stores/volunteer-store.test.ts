@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BrowserVolunteer, CreateBrowserVolunteer, VolunteerSnapshot } from '../volunteer/agent';
-import { COUNTERS_REFRESH_MS, createVolunteerStore, idleSnapshot } from './volunteer-store';
+import { createVolunteerStore, idleSnapshot } from './volunteer-store';
 
 /** An agent whose state the test pushes through `emit`. */
 function fakeAgent() {
@@ -28,34 +28,16 @@ function fakeAgent() {
   return { create, created };
 }
 
-/** Timers that fire only when the test says so. */
-function manualTimers() {
-  const due = new Map<number, () => void>();
-  let next = 0;
-  return {
-    setTimeout: (callback: () => void) => (due.set(++next, callback), next),
-    clearTimeout: (handle: unknown) => void due.delete(handle as number),
-    pending: () => due.size,
-    fire: () => {
-      const callbacks = [...due.values()];
-      due.clear();
-      for (const callback of callbacks) callback();
-    },
-  };
-}
-
 function setup(loadAgent?: () => Promise<CreateBrowserVolunteer>) {
   const fake = fakeAgent();
-  const timers = manualTimers();
   let reloads = 0;
   const store = createVolunteerStore({
     loadAgent: loadAgent ?? (() => Promise.resolve(fake.create)),
     serverUrl: 'http://tabgrid.test',
     defaultRegion: 'eu',
     reload: () => reloads++,
-    timers,
   });
-  return { store, fake, timers, reloads: () => reloads };
+  return { store, fake, reloads: () => reloads };
 }
 
 describe('volunteer store', () => {
@@ -91,34 +73,6 @@ describe('volunteer store', () => {
     expect(fake.created).toHaveLength(2);
     fake.created[0]?.opts.onChange({ ...idleSnapshot('eu'), phase: 'reconnecting' });
     expect(store.getState().snapshot.phase).toBe('connecting');
-  });
-
-  it(`shows counters at most every ${COUNTERS_REFRESH_MS} ms, the latest of them, and a phase change at once`, async () => {
-    const { store, fake, timers } = setup();
-    await store.getState().start();
-    const emit = (patch: Partial<VolunteerSnapshot>) => fake.created[0]?.opts.onChange({ ...idleSnapshot('eu'), phase: 'connected', transport: 'webrtc', nodeId: 'n-1', cores: 2, ...patch });
-    emit({});
-    expect(store.getState().snapshot.phase).toBe('connected');
-
-    for (let done = 1; done <= 5; done++) emit({ completed: done, running: 2 });
-    expect(store.getState().snapshot.completed).toBe(0);
-    expect(timers.pending()).toBe(1);
-    timers.fire();
-    expect(store.getState().snapshot).toMatchObject({ completed: 5, running: 2 });
-
-    emit({ completed: 6 });
-    emit({ completed: 6, phase: 'reconnecting', message: 'link lost' });
-    expect(store.getState().snapshot).toMatchObject({ phase: 'reconnecting', completed: 6, message: 'link lost' });
-    expect(timers.pending()).toBe(0);
-  });
-
-  it('does not let counters held back before a stop overwrite the stopped state', async () => {
-    const { store, fake, timers } = setup();
-    await store.getState().start();
-    fake.created[0]?.opts.onChange({ ...idleSnapshot('eu'), phase: 'connecting', completed: 3 });
-    store.getState().stop();
-    timers.fire();
-    expect(store.getState().snapshot.phase).toBe('stopped');
   });
 
   it('reports an agent that cannot be loaded', async () => {

@@ -20,26 +20,6 @@ export interface VolunteerDeps {
   forceRelay?: boolean;
   defaultRegion: string;
   reload: () => void;
-  /** For tests; the browser's by default. */
-  timers?: { setTimeout(callback: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
-}
-
-/**
- * Counters (running, completed, the recent tasks) change with every task, hundreds of times a
- * second on a busy tab; re-rendering the page for each costs the main thread that the tab's
- * workers share the cores with. They are shown at most this often; phase, transport and messages
- * at once.
- */
-export const COUNTERS_REFRESH_MS = 100;
-
-const browserTimers = {
-  setTimeout: (callback: () => void, ms: number): unknown => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle: unknown): void => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
-};
-
-/** Whether two snapshots differ only in their counters. */
-function sameStatus(a: VolunteerSnapshot, b: VolunteerSnapshot): boolean {
-  return a.phase === b.phase && a.transport === b.transport && a.nodeId === b.nodeId && a.region === b.region && a.cores === b.cores && a.message === b.message;
 }
 
 export function idleSnapshot(region: string): VolunteerSnapshot {
@@ -66,76 +46,56 @@ export function createVolunteerStore(deps: VolunteerDeps) {
   let current: BrowserVolunteer | null = null;
   // Bumped per Start so a previous agent's late onChange cannot overwrite the new one's state.
   let generation = 0;
-  const timers = deps.timers ?? browserTimers;
-  let pending: VolunteerSnapshot | null = null;
-  let refresh: unknown = null;
 
-  return createStore<VolunteerState>()((set, get) => {
-    const showNow = (snapshot: VolunteerSnapshot): void => {
-      if (refresh !== null) timers.clearTimeout(refresh);
-      refresh = null;
-      pending = null;
-      set({ snapshot });
-    };
-    const show = (snapshot: VolunteerSnapshot): void => {
-      if (!sameStatus(get().snapshot, snapshot)) return showNow(snapshot);
-      pending = snapshot;
-      refresh ??= timers.setTimeout(() => {
-        refresh = null;
-        if (pending !== null) showNow(pending);
-      }, COUNTERS_REFRESH_MS);
-    };
+  return createStore<VolunteerState>()((set, get) => ({
+    region: deps.defaultRegion,
+    snapshot: idleSnapshot(deps.defaultRegion),
+    loading: false,
+    loadError: null,
 
-    return {
-      region: deps.defaultRegion,
-      snapshot: idleSnapshot(deps.defaultRegion),
-      loading: false,
-      loadError: null,
+    setRegion(region) {
+      // The region is announced when the node registers; changing it mid-run would be a lie.
+      if (isActive(get().snapshot.phase) || get().loading) return;
+      set({ region, snapshot: { ...get().snapshot, region } });
+    },
 
-      setRegion(region) {
-        // The region is announced when the node registers; changing it mid-run would be a lie.
-        if (isActive(get().snapshot.phase) || get().loading) return;
-        set({ region, snapshot: { ...get().snapshot, region } });
-      },
+    async start() {
+      if (get().loading || isActive(get().snapshot.phase)) return;
+      set({ loading: true, loadError: null });
+      let create: CreateBrowserVolunteer;
+      try {
+        create = await deps.loadAgent();
+      } catch (e) {
+        set({ loading: false, loadError: e instanceof Error ? e.message : String(e) });
+        return;
+      }
+      // A fresh agent per Start: a stopped or refused one is finished.
+      const mine = ++generation;
+      const volunteer = create({
+        serverUrl: deps.serverUrl,
+        region: get().region,
+        ...(deps.forceRelay === true ? { forceRelay: true } : {}),
+        onChange: (snapshot) => {
+          if (generation === mine) set({ snapshot });
+        },
+      });
+      current = volunteer;
+      set({ loading: false });
+      volunteer.start();
+      set({ snapshot: volunteer.snapshot() });
+    },
 
-      async start() {
-        if (get().loading || isActive(get().snapshot.phase)) return;
-        set({ loading: true, loadError: null });
-        let create: CreateBrowserVolunteer;
-        try {
-          create = await deps.loadAgent();
-        } catch (e) {
-          set({ loading: false, loadError: e instanceof Error ? e.message : String(e) });
-          return;
-        }
-        // A fresh agent per Start: a stopped or refused one is finished.
-        const mine = ++generation;
-        const volunteer = create({
-          serverUrl: deps.serverUrl,
-          region: get().region,
-          ...(deps.forceRelay === true ? { forceRelay: true } : {}),
-          onChange: (snapshot) => {
-            if (generation === mine) show(snapshot);
-          },
-        });
-        current = volunteer;
-        set({ loading: false });
-        volunteer.start();
-        showNow(volunteer.snapshot());
-      },
+    stop() {
+      const volunteer = current;
+      if (volunteer === null) return;
+      volunteer.stop();
+      set({ snapshot: volunteer.snapshot() });
+    },
 
-      stop() {
-        const volunteer = current;
-        if (volunteer === null) return;
-        volunteer.stop();
-        showNow(volunteer.snapshot());
-      },
-
-      reload() {
-        deps.reload();
-      },
-    };
-  });
+    reload() {
+      deps.reload();
+    },
+  }));
 }
 
 export type VolunteerStore = ReturnType<typeof createVolunteerStore>;
