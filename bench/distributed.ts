@@ -15,6 +15,8 @@
 //      Dask: the run time of a calibrated pure-Python loop). Both systems run the job once to warm
 //      the path (JIT, heap sizes, caches), then 3 times, each after its own single-task time; the
 //      figure is the median run.
+// Plus, for comparison, the same headless agent over the WebSocket relay instead of WebRTC
+// (tabgrid-node --relay): what the orchestration costs apart from the data channel's stack.
 // Plus a churn figure: 4 headless agents of 1 slot on a long job of ~5 ms tasks, 2 stopped
 // mid-job; throughput over 2 s windows before and after (timestamps of job progress events), and lost tasks.
 //
@@ -55,8 +57,8 @@ const CPU_FUNCTION = process.env.TABGRID_BENCH_DIST_CPU_FUNCTION ?? 'burn';
 const WINDOW_MS = 2_000;
 /** Measured efficiency jobs per system, after one warm-up; identical runs differ by several points here. */
 const EFFICIENCY_RUNS = Number(process.env.TABGRID_BENCH_DIST_EFFICIENCY_RUNS ?? 3);
-/** TABGRID_BENCH_DIST_SYSTEMS=agent,tab,churn,dask (the default: all) runs a subset while tuning. */
-const SYSTEMS = new Set((process.env.TABGRID_BENCH_DIST_SYSTEMS ?? 'agent,tab,churn,dask').split(',').map((s) => s.trim()));
+/** TABGRID_BENCH_DIST_SYSTEMS=agent,relay,tab,churn,dask (the default: all) runs a subset while tuning. */
+const SYSTEMS = new Set((process.env.TABGRID_BENCH_DIST_SYSTEMS ?? 'agent,relay,tab,churn,dask').split(',').map((s) => s.trim()));
 
 const now = () => performance.now();
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -146,9 +148,10 @@ interface AgentProc {
   stop(): Promise<void>;
 }
 
-function startAgent(serverUrl: string, slots: number, execArgv: string[] = []): Promise<AgentProc> {
+function startAgent(serverUrl: string, slots: number, options: { execArgv?: string[]; relay?: boolean } = {}): Promise<AgentProc> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tabgrid-bench-agent-'));
-  const child = spawn(process.execPath, [...execArgv, '--import', 'tsx', AGENT_SCRIPT, serverUrl, dataDir, String(slots)], {
+  const args = [...(options.execArgv ?? []), '--import', 'tsx', AGENT_SCRIPT, serverUrl, dataDir, String(slots), ...(options.relay ? ['relay'] : [])];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -493,7 +496,7 @@ async function profileThroughput(serverUrl: string, client: TabgridClient): Prom
   // Kept out of the repository (a few MB); the summary goes into the saved JSON.
   const dir = path.join(os.tmpdir(), `tabgrid-distributed-profile-${stamp}`);
   fs.mkdirSync(dir, { recursive: true });
-  const agent = await startAgent(serverUrl, 2, ['--cpu-prof', '--cpu-prof-dir', dir]);
+  const agent = await startAgent(serverUrl, 2, { execArgv: ['--cpu-prof', '--cpu-prof-dir', dir] });
   let figure: ThroughputFigure;
   const session = new Session();
   try {
@@ -581,6 +584,17 @@ export async function benchDistributed(): Promise<DistributedReport> {
       }
     } finally {
       await agent.stop();
+    }
+
+    // (a') the same agent over the WebSocket relay, for comparison.
+    if (SYSTEMS.has('relay')) {
+      const relayed = await startAgent(server.url, 2, { relay: true });
+      try {
+        await waitForNodes(client, [relayed.nodeId], 2);
+        tabgrid.push(await measureSystem('Tabgrid (node agent, 2 slots, relay)', relayed.transport, client, cpuN));
+      } finally {
+        await relayed.stop();
+      }
     }
 
     // (b) one Chromium tab: its pool has navigator.hardwareConcurrency workers.
