@@ -54,7 +54,7 @@ if (only === undefined || only === 'simulation') {
 }
 
 if (only === undefined || only === 'distributed') {
-  console.log('\nDistributed: Tabgrid (2 worker slots: one headless Node agent, one Chromium tab) side by side with Dask (LocalCluster, 2 processes × 1 thread)');
+  console.log('\nDistributed: Tabgrid (2 worker slots: one headless Node agent over WebRTC and over the relay, one Chromium tab) side by side with Dask (LocalCluster, 2 processes × 1 thread)');
   const started = performance.now();
   const report = await benchDistributed();
   const tables = distributedTables(report);
